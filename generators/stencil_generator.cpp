@@ -1,0 +1,73 @@
+// Halide generator for the stencil family. GeneratorParams choose the shape
+// (pattern, radius, dims), the element type, the fused depth T and the named
+// schedule; the algorithm comes from stencil_algorithm.h, the schedule from
+// the registry in schedules/. The catalog (catalog.json) says which
+// combinations are built.
+#include "Halide.h"
+#include "schedule.h"
+#include "stencil_algorithm.h"
+
+namespace stencilforge {
+
+using namespace Halide;
+
+class StencilGenerator : public Generator<StencilGenerator> {
+public:
+    GeneratorParam<Pattern> pattern{"pattern", Pattern::star, {{"star", Pattern::star}, {"box", Pattern::box}}};
+    GeneratorParam<int> radius{"radius", 1, 1, 8};
+    GeneratorParam<int> dims{"dims", 2, 2, 3};
+    GeneratorParam<Type> dtype{"dtype", Float(32)};
+    GeneratorParam<int> depth{"depth", 1, 1, 64};
+    GeneratorParam<std::string> schedule{"schedule", "tiled"};
+    GeneratorParam<int> tile_x{"tile_x", 0};
+    GeneratorParam<int> tile_y{"tile_y", 0};
+    GeneratorParam<int> tile_z{"tile_z", 0};
+
+    Input<Buffer<>> *in = nullptr;
+    Input<Buffer<>> *coeffs = nullptr;
+    Output<Buffer<>> *out = nullptr;
+
+    void configure() {
+        in = add_input<Buffer<>>("in", dtype, dims);
+        coeffs = add_input<Buffer<>>("coeffs", dtype, 1);
+        out = add_output<Buffer<>>("out", dtype, dims);
+    }
+
+    void generate() {
+        const int n_dims = dims;
+        const int n_coeffs = static_cast<int>(stencil_offsets(pattern, radius, n_dims).size());
+        std::vector<Expr> grid_min, grid_extent;
+        for (int d = 0; d < n_dims; ++d) {
+            grid_min.push_back((*in).dim(d).min());
+            grid_extent.push_back((*in).dim(d).extent());
+        }
+        // Reads outside the grid are clamped: only cells that keep their value
+        // (the ring) sit next to them, so clamped values never reach a result.
+        Func bounded = BoundaryConditions::repeat_edge(*in);
+        Func c("c");
+        Var j("j");
+        c(j) = (*coeffs)(j);
+
+        StencilStages stages = compose_stencil_steps(bounded, grid_min, grid_extent, c,
+                                                     pattern, radius, depth, dtype);
+        // The last step is the pipeline's output, so the schedule owns its loops.
+        *out = stages.output();
+
+        (*coeffs).dim(0).set_bounds(0, n_coeffs);
+        // Dense grids, x fastest: loads and stores vectorize without a stride test.
+        (*in).dim(0).set_stride(1);
+        (*out).dim(0).set_stride(1);
+
+        auto found = schedules::stencil_registry().find(schedule);
+        if (found == schedules::stencil_registry().end()) {
+            throw CompileError("unknown schedule '" + std::string(schedule) + "' (no file in schedules/ registers it)");
+        }
+        schedules::StencilContext ctx{stages, n_dims, radius, depth, dtype, get_target(),
+                                      {tile_x, tile_y, tile_z}};
+        found->second(ctx);
+    }
+};
+
+}  // namespace stencilforge
+
+HALIDE_REGISTER_GENERATOR(stencilforge::StencilGenerator, stencil)

@@ -1,0 +1,80 @@
+// The hand-written CPU baseline: the OpenMP + SIMD loop nest a performance
+// engineer writes by hand, one step per call. The offsets are compile-time
+// constants so the compiler unrolls the sum; rows are split across threads and
+// the unit-stride loop is vectorized with `omp simd`. Included once per
+// instruction set (SF_ISA_NAMESPACE) by the omp_<isa>.cpp translation units.
+#pragma once
+
+#include "stencilforge/shape.h"
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#ifndef SF_ISA_NAMESPACE
+#error "define SF_ISA_NAMESPACE before including stencil_omp_kernel.h"
+#endif
+
+namespace stencilforge::handwritten::SF_ISA_NAMESPACE {
+
+template <Pattern P, int R, int D>
+constexpr auto offsets_array() {
+    constexpr int n = P == Pattern::box ? (D == 3 ? (2 * R + 1) * (2 * R + 1) * (2 * R + 1) : (2 * R + 1) * (2 * R + 1))
+                                        : 2 * D * R + 1;
+    std::array<Offset, n> out{};
+    int k = 0;
+    const int rz = D == 3 ? R : 0;
+    for (int dz = -rz; dz <= rz; ++dz)
+        for (int dy = -R; dy <= R; ++dy)
+            for (int dx = -R; dx <= R; ++dx)
+                if (P == Pattern::box || (dx != 0) + (dy != 0) + (dz != 0) <= 1) out[k++] = {dx, dy, dz};
+    return out;
+}
+
+template <Pattern P, int R, int D, typename T, std::size_t... J>
+inline T weighted_sum(const T *__restrict centre, std::int64_t sy, std::int64_t sz, const T *c,
+                      std::index_sequence<J...>) {
+    constexpr auto off = offsets_array<P, R, D>();
+    T sum = 0;
+    ((sum += c[J] * centre[off[J].dx + off[J].dy * sy + off[J].dz * sz]), ...);
+    return sum;
+}
+
+// One row: ring cells copied, interior cells updated.
+template <Pattern P, int R, int D, typename T>
+inline void row(const T *__restrict in, T *__restrict out, std::int64_t nx, std::int64_t sy, std::int64_t sz,
+                const T *c) {
+    constexpr auto n = offsets_array<P, R, D>().size();
+    for (int x = 0; x < R; ++x) {
+        out[x] = in[x];
+        out[nx - 1 - x] = in[nx - 1 - x];
+    }
+#pragma omp simd
+    for (std::int64_t x = R; x < nx - R; ++x) {
+        out[x] = weighted_sum<P, R, D, T>(in + x, sy, sz, c, std::make_index_sequence<n>{});
+    }
+}
+
+template <Pattern P, int R, int D, typename T>
+void omp_kernel(const T *__restrict in, T *__restrict out, std::int64_t nx, std::int64_t ny, std::int64_t nz,
+                const T *coeffs) {
+    constexpr auto n = offsets_array<P, R, D>().size();
+    T c[n];
+    for (std::size_t j = 0; j < n; ++j) c[j] = coeffs[j];
+    const std::int64_t sy = nx, sz = nx * ny;
+    const std::int64_t zlo = D == 3 ? R : 0, zhi = D == 3 ? nz - R : nz;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (std::int64_t z = 0; z < nz; ++z) {
+        for (std::int64_t y = 0; y < ny; ++y) {
+            const std::int64_t at = y * sy + z * sz;
+            if (y < R || y >= ny - R || z < zlo || z >= zhi) {
+                std::memcpy(out + at, in + at, sizeof(T) * nx);
+            } else {
+                row<P, R, D, T>(in + at, out + at, nx, sy, sz, c);
+            }
+        }
+    }
+}
+
+}  // namespace stencilforge::handwritten::SF_ISA_NAMESPACE

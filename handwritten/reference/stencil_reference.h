@@ -1,0 +1,53 @@
+// The plain-loop reference every variant is checked against: one step at a
+// time, sums in double, no tiling, no SIMD, written independently of the
+// generated kernels (its own offset loop) so a shared bug cannot hide.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+namespace stencilforge::reference {
+
+// Applies `steps` steps of a star/box stencil of `radius` to a dense grid
+// (x fastest; nz = 1 for 2D). Returns the result in double precision.
+// Coefficient order: dz, then dy, then dx, each from -radius to radius,
+// keeping only on-axis offsets for a star.
+template <typename T>
+std::vector<double> apply(const std::vector<T> &input, std::int64_t nx, std::int64_t ny, std::int64_t nz,
+                          int dims, bool box, int radius, const std::vector<double> &coeffs, int steps) {
+    std::vector<double> cur(input.begin(), input.end()), next(cur.size());
+    const int r = radius;
+    auto idx = [&](std::int64_t x, std::int64_t y, std::int64_t z) { return x + nx * (y + ny * z); };
+    for (int s = 0; s < steps; ++s) {
+        for (std::int64_t z = 0; z < nz; ++z) {
+            for (std::int64_t y = 0; y < ny; ++y) {
+                for (std::int64_t x = 0; x < nx; ++x) {
+                    const bool inside = x >= r && x < nx - r && y >= r && y < ny - r &&
+                                        (dims < 3 || (z >= r && z < nz - r));
+                    if (!inside) {
+                        next[idx(x, y, z)] = cur[idx(x, y, z)];
+                        continue;
+                    }
+                    double sum = 0;
+                    std::size_t j = 0;
+                    const int rz = dims == 3 ? r : 0;
+                    for (int dz = -rz; dz <= rz; ++dz) {
+                        for (int dy = -r; dy <= r; ++dy) {
+                            for (int dx = -r; dx <= r; ++dx) {
+                                const int on_axis = (dx == 0) + (dy == 0) + (dz == 0) >= 2;
+                                if (!box && !on_axis) continue;
+                                sum += coeffs.at(j++) * cur[idx(x + dx, y + dy, z + dz)];
+                            }
+                        }
+                    }
+                    next[idx(x, y, z)] = sum;
+                }
+            }
+        }
+        cur.swap(next);
+    }
+    return cur;
+}
+
+}  // namespace stencilforge::reference

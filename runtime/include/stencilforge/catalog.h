@@ -1,0 +1,43 @@
+// The kernel catalog at run time: every variant built into the library, with
+// the metadata tests, benchmarks and tools select by. Generated from catalog.json.
+#pragma once
+
+#include "stencilforge/grid.h"
+#include "stencilforge/shape.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stencilforge {
+
+struct VariantInfo {
+    std::string name;         // <shape>_<dtype>_<schedule>_t<depth>, e.g. star2d1r_f32_temporal_t4
+    std::string shape;        // e.g. star2d1r
+    Pattern pattern;
+    int dims;                 // 2 or 3
+    int radius;
+    DType dtype;
+    std::string schedule;     // naive, tiled, temporal, omp, ...
+    std::string engine;       // "halide" or "handwritten"
+    int depth;                // steps fused in one pass (T)
+    std::string remainder;    // schedule that runs steps left over when steps % depth != 0
+    std::string description;  // what the schedule does
+
+    int num_coefficients() const;
+    std::vector<Offset> offsets() const;  // in coefficient order
+    std::int64_t min_extent() const { return 2 * radius + 1; }
+};
+
+const std::vector<VariantInfo> &catalog();
+
+// nullptr when no variant has that name.
+const VariantInfo *find_variant(std::string_view name);
+
+// The variants run, in order, to apply `steps` steps with `variant`
+// (full passes of its depth, then the remainder). Throws Error like run().
+std::vector<const VariantInfo *> plan_passes(std::string_view variant, int steps);
+
+std::string to_string(Pattern pattern);
+
+}  // namespace stencilforge

@@ -1,0 +1,7 @@
+// stencilforge: everything an app needs. See docs/semantics.md.
+#pragma once
+
+#include "stencilforge/catalog.h"
+#include "stencilforge/cpu.h"
+#include "stencilforge/grid.h"
+#include "stencilforge/run.h"

@@ -1,0 +1,121 @@
+// run(): validate everything, then ping-pong the passes of the plan between
+// `out` and one scratch grid so the last pass lands in `out`.
+#include "kernel_table.h"
+#include "stencilforge/cpu.h"
+#include "stencilforge/run.h"
+
+#include "HalideBuffer.h"
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+namespace stencilforge {
+
+namespace detail {
+void ensure_cpu_hooks();
+}
+
+namespace {
+
+thread_local std::string t_halide_error;
+
+void capture_halide_error(void *, const char *msg) { t_halide_error = msg ? msg : ""; }
+
+[[noreturn]] void fail(const std::string &what) { throw Error(what); }
+
+void validate(const VariantInfo &v, const ConstGridView &in, const GridView &out, int steps,
+              std::span<const double> coefficients) {
+    const std::string k = "kernel '" + v.name + "': ";
+    if (steps < 0) fail(k + "steps must be >= 0, got " + std::to_string(steps));
+    if (!in.data) fail(k + "input grid has null data");
+    if (!out.data) fail(k + "output grid has null data");
+    for (const auto *g : {&in.dims, &out.dims}) {
+        if (*g != v.dims) {
+            fail(k + "expects " + std::to_string(v.dims) + "-D grids, got a " + std::to_string(*g) + "-D " +
+                 (g == &in.dims ? "input" : "output"));
+        }
+    }
+    if (in.dtype != v.dtype || out.dtype != v.dtype) {
+        fail(k + "expects " + to_string(v.dtype) + " grids, got input " + to_string(in.dtype) + " and output " +
+             to_string(out.dtype));
+    }
+    if (in.extent != out.extent) {
+        fail(k + "input " + in.shape_string() + " and output " + out.shape_string() + " differ in shape");
+    }
+    for (int d = 0; d < v.dims; ++d) {
+        if (in.extent[d] < v.min_extent()) {
+            fail(k + "grid " + in.shape_string() + " is below the stencil footprint: every extent must be >= " +
+                 std::to_string(v.min_extent()) + " (2r+1)");
+        }
+        if (in.extent[d] > (std::int64_t{1} << 31) - 1) {
+            fail(k + "extent " + std::to_string(in.extent[d]) + " exceeds the 2^31-1 limit per dimension");
+        }
+    }
+    if (static_cast<int>(coefficients.size()) != v.num_coefficients()) {
+        fail(k + "needs " + std::to_string(v.num_coefficients()) + " coefficients (one per offset), got " +
+             std::to_string(coefficients.size()));
+    }
+    const auto *a = static_cast<const std::byte *>(in.data);
+    const auto *b = static_cast<const std::byte *>(out.data);
+    if (a < b + out.bytes() && b < a + in.bytes()) {
+        fail(k + "input and output overlap in memory; the stencil reads neighbours, so it cannot run in place");
+    }
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
+        fail("stencilforge needs a CPU with AVX2 and FMA (x86-64-v3)");
+    }
+}
+
+template <typename T>
+void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridView &in, const GridView &out,
+                std::span<const double> coefficients) {
+    std::vector<int> shape;
+    for (int d = 0; d < in.dims; ++d) shape.push_back(static_cast<int>(in.extent[d]));
+    std::vector<T> weights(coefficients.begin(), coefficients.end());
+    Halide::Runtime::Buffer<T> coeffs(weights.data(), static_cast<int>(weights.size()));
+    Halide::Runtime::Buffer<T> src(const_cast<T *>(static_cast<const T *>(in.data)), shape);
+    Halide::Runtime::Buffer<T> dst(static_cast<T *>(out.data), shape);
+    Halide::Runtime::Buffer<T> scratch;
+    if (plan.size() > 1) scratch = Halide::Runtime::Buffer<T>(shape);
+
+    const std::size_t n = plan.size();
+    Halide::Runtime::Buffer<T> *from = &src;
+    for (std::size_t i = 0; i < n; ++i) {
+        // Passes alternate targets so that the last one writes `out`.
+        Halide::Runtime::Buffer<T> *to = (n - 1 - i) % 2 == 0 ? &dst : &scratch;
+        const auto *entry = detail::find_kernel(plan[i]->name);
+        t_halide_error.clear();
+        const int rc = entry->fn(from->raw_buffer(), coeffs.raw_buffer(), to->raw_buffer());
+        if (rc != 0) {
+            fail("kernel '" + plan[i]->name + "' failed (Halide error " + std::to_string(rc) +
+                 (t_halide_error.empty() ? ")" : "): " + t_halide_error));
+        }
+        from = to;
+    }
+}
+
+}  // namespace
+
+void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients) {
+    const VariantInfo *v = find_variant(name);
+    if (!v) fail("unknown kernel '" + std::string(name) + "' (`stencilforge list` shows the catalog)");
+    validate(*v, in, out, steps, coefficients);
+    const auto plan = plan_passes(name, steps);
+    detail::ensure_cpu_hooks();
+    static const bool handler = [] {
+        halide_set_error_handler(capture_halide_error);
+        return true;
+    }();
+    (void)handler;
+    if (plan.empty()) {
+        std::memcpy(out.data, in.data, in.bytes());
+        return;
+    }
+    if (v->dtype == DType::f32) {
+        run_passes<float>(plan, in, out, coefficients);
+    } else {
+        run_passes<double>(plan, in, out, coefficients);
+    }
+}
+
+}  // namespace stencilforge

@@ -1,0 +1,45 @@
+// The schedule interface: a schedule is a named unit that takes the algorithm's
+// stages and decides loop order, tiling, vectorization, parallelism and fusion.
+// Each schedule lives in its own file in schedules/ and registers itself, so
+// adding one needs no edit to the algorithm or the generator.
+#pragma once
+
+#include "Halide.h"
+#include "stencil_algorithm.h"
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace stencilforge::schedules {
+
+// Knobs a catalog entry may set; 0 means "the schedule's own default".
+struct Knobs {
+    int tile_x = 0, tile_y = 0, tile_z = 0;
+    int pick(int value, int fallback) const { return value > 0 ? value : fallback; }
+};
+
+struct StencilContext {
+    StencilStages &stages;
+    int dims, radius, depth;
+    Halide::Type type;
+    Halide::Target target;
+    Knobs knobs;
+    int vector_lanes() const { return target.natural_vector_size(type); }
+};
+
+using StencilSchedule = std::function<void(StencilContext &)>;
+
+std::map<std::string, StencilSchedule> &stencil_registry();
+
+struct Register {
+    Register(const std::string &name, StencilSchedule schedule) {
+        stencil_registry()[name] = std::move(schedule);
+    }
+};
+
+}  // namespace stencilforge::schedules
+
+// Registers a schedule under `name`; the generator's `schedule` parameter picks it.
+#define SF_REGISTER_STENCIL_SCHEDULE(name, fn) \
+    static const ::stencilforge::schedules::Register sf_register_##name(#name, fn)
