@@ -21,8 +21,10 @@ const std::vector<VariantInfo> &catalog() {
 }
 
 const VariantInfo *find_variant(std::string_view name) {
-    const auto *k = detail::find_kernel(name);
-    return k ? &k->info : nullptr;
+    for (const auto &v : catalog()) {
+        if (v.name == name) return &v;
+    }
+    return nullptr;
 }
 
 namespace detail {

@@ -2,17 +2,38 @@
 // multi-target kernels ask halide_can_use_target_features() which build to
 // run; the hook below makes them honour limit_cpu_isa() too.
 #include "stencilforge/cpu.h"
+#include "stencilforge/run.h"
 
 #include "HalideRuntime.h"
 
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 #include <omp.h>
 
 namespace stencilforge {
 
 namespace {
 
-std::atomic<int> g_limit{static_cast<int>(CpuIsa::avx512)};
+// The limit starts from STENCILFORGE_CPU_ISA (avx2 | avx512) when set.
+int initial_limit() {
+    const char *env = std::getenv("STENCILFORGE_CPU_ISA");
+    if (!env || !*env || std::strcmp(env, "avx512") == 0) return static_cast<int>(CpuIsa::avx512);
+    if (std::strcmp(env, "avx2") == 0) return static_cast<int>(CpuIsa::avx2);
+    throw Error(std::string("STENCILFORGE_CPU_ISA must be avx2 or avx512, got '") + env + "'");
+}
+
+std::atomic<int> g_limit{-1};
+std::atomic<bool> g_kernels_ran{false};
+
+int limit() {
+    int l = g_limit.load();
+    if (l < 0) {
+        l = initial_limit();
+        g_limit = l;
+    }
+    return l;
+}
 
 bool asks_for_avx512(int count, const std::uint64_t *features) {
     const int avx512_features[] = {
@@ -37,6 +58,8 @@ int can_use_target_features(int count, const std::uint64_t *features) {
 
 namespace detail {
 void ensure_cpu_hooks() {
+    limit();  // a bad STENCILFORGE_CPU_ISA fails here, before any kernel runs
+    g_kernels_ran = true;
     static const bool installed = [] {
         halide_set_custom_can_use_target_features(can_use_target_features);
         return true;
@@ -55,11 +78,17 @@ CpuIsa detected_cpu_isa() {
     return isa;
 }
 
-void limit_cpu_isa(CpuIsa max) { g_limit = static_cast<int>(max); }
+void limit_cpu_isa(CpuIsa max) {
+    // Halide's multi-target wrapper picks its build on a kernel's first call and
+    // keeps it, so a later change would apply to some kernels and not others.
+    if (g_kernels_ran && static_cast<int>(max) != limit()) {
+        throw Error("limit_cpu_isa() must be called before the first run() in this process");
+    }
+    g_limit = static_cast<int>(max);
+}
 
 CpuIsa active_cpu_isa() {
-    return static_cast<int>(detected_cpu_isa()) < g_limit.load() ? detected_cpu_isa()
-                                                                 : static_cast<CpuIsa>(g_limit.load());
+    return static_cast<int>(detected_cpu_isa()) < limit() ? detected_cpu_isa() : static_cast<CpuIsa>(limit());
 }
 
 void set_num_threads(int threads) {

@@ -51,6 +51,8 @@ struct ConstGridView {
     ConstGridView(const GridView &v) : data(v.data), dtype(v.dtype), dims(v.dims), extent(v.extent) {}
     ConstGridView(const void *data, DType dtype, std::initializer_list<std::int64_t> extents)
         : ConstGridView(GridView(const_cast<void *>(data), dtype, extents)) {}
+    ConstGridView(const void *data, DType dtype, const std::vector<std::int64_t> &extents)
+        : ConstGridView(GridView(const_cast<void *>(data), dtype, extents)) {}
     template <typename T>
     ConstGridView(const T *data, std::initializer_list<std::int64_t> extents)
         : ConstGridView(static_cast<const void *>(data), dtype_of<T>(), extents) {}
