@@ -37,21 +37,25 @@ public:
         const int n_dims = dims;
         const int n_coeffs = static_cast<int>(stencil_offsets(pattern, radius, n_dims).size());
         std::vector<Expr> grid_min, grid_extent;
+        // The grid is the input's region; run() makes out the same shape, and
+        // Halide itself checks that `in` covers every cell the output needs.
         for (int d = 0; d < n_dims; ++d) {
             grid_min.push_back((*in).dim(d).min());
             grid_extent.push_back((*in).dim(d).extent());
         }
-        // Reads outside the grid are clamped: only cells that keep their value
-        // (the ring) sit next to them, so clamped values never reach a result.
-        Func bounded = BoundaryConditions::repeat_edge(*in);
+        Func input("input");
+        input(_) = (*in)(_);
         Func c("c");
         Var j("j");
         c(j) = (*coeffs)(j);
 
-        StencilStages stages = compose_stencil_steps(bounded, grid_min, grid_extent, c,
+        StencilStages stages = compose_stencil_steps(input, grid_min, grid_extent, c,
                                                      pattern, radius, depth, dtype);
-        // The last step is the pipeline's output, so the schedule owns its loops.
-        *out = stages.output();
+        // The output copies the last step: schedules may compute that step in
+        // whole vectors (rounding up past the grid's edge, which the clamps
+        // make safe) and store only the grid's cells.
+        (*out)(stages.vars) = stages.steps.back()(stages.vars);
+        stages.output = *out;
 
         (*coeffs).dim(0).set_bounds(0, n_coeffs);
         // Dense grids, x fastest: loads and stores vectorize without a stride test.

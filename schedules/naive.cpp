@@ -7,6 +7,7 @@ namespace stencilforge::schedules {
 
 static void naive(StencilContext &ctx) {
     auto &steps = ctx.stages.steps;
+    // The last step is inlined into the output copy.
     for (size_t k = 1; k + 1 < steps.size(); ++k) steps[k].compute_root();
 }
 

@@ -32,6 +32,16 @@ using StencilSchedule = std::function<void(StencilContext &)>;
 
 std::map<std::string, StencilSchedule> &stencil_registry();
 
+// A split factor that never exceeds the grid's extent in `dim`, so the
+// default ShiftInwards tail (full tiles only, the last one shifted back) is
+// legal on any grid size and loops keep constant-shape steady states.
+Halide::Expr fit(const Halide::Func &out, int dim, int tile);
+
+// Vectorizes the output's `x` by `lanes` on any width: the ragged end is a
+// predicated vector (GuardWithIf), which keeps the loop's steady state free
+// of the edge clamps where ShiftInwards' shifted last vector would not.
+void vectorize_x(Halide::Func out, const Halide::Var &x, int lanes);
+
 struct Register {
     Register(const std::string &name, StencilSchedule schedule) {
         stencil_registry()[name] = std::move(schedule);

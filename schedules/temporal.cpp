@@ -13,29 +13,29 @@ using namespace Halide;
 static void temporal(StencilContext &ctx) {
     auto &steps = ctx.stages.steps;
     const auto &v = ctx.stages.vars;
-    Func out = ctx.stages.output();
+    Func out = ctx.stages.output;
     const int lanes = ctx.vector_lanes();
     Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), zo("zo"), zi("zi"), t("t");
     Var slide = v[0];
     if (ctx.dims == 2) {
-        out.split(v[0], xo, xi, ctx.knobs.pick(ctx.knobs.tile_x, 1024), TailStrategy::GuardWithIf)
-            .split(v[1], yo, yi, ctx.knobs.pick(ctx.knobs.tile_y, 256), TailStrategy::GuardWithIf)
+        out.split(v[0], xo, xi, fit(out, 0, ctx.knobs.pick(ctx.knobs.tile_x, 1024)))
+            .split(v[1], yo, yi, fit(out, 1, ctx.knobs.pick(ctx.knobs.tile_y, 256)))
             .reorder(xi, yi, xo, yo)
-            .parallel(yo)
-            .vectorize(xi, lanes, TailStrategy::GuardWithIf);
+            .parallel(yo);
         slide = yi;
     } else {
-        out.split(v[0], xo, xi, ctx.knobs.pick(ctx.knobs.tile_x, 256), TailStrategy::GuardWithIf)
-            .split(v[1], yo, yi, ctx.knobs.pick(ctx.knobs.tile_y, 32), TailStrategy::GuardWithIf)
-            .split(v[2], zo, zi, ctx.knobs.pick(ctx.knobs.tile_z, 64), TailStrategy::GuardWithIf)
+        out.split(v[0], xo, xi, fit(out, 0, ctx.knobs.pick(ctx.knobs.tile_x, 256)))
+            .split(v[1], yo, yi, fit(out, 1, ctx.knobs.pick(ctx.knobs.tile_y, 32)))
+            .split(v[2], zo, zi, fit(out, 2, ctx.knobs.pick(ctx.knobs.tile_z, 64)))
             .reorder(xi, yi, zi, xo, yo, zo)
             .fuse(yo, zo, t)
-            .parallel(t)
-            .vectorize(xi, lanes, TailStrategy::GuardWithIf);
+            .parallel(t);
         slide = zi;
     }
+    vectorize_x(out, xi, lanes);
+    // Steps 1..T-1 slide; step T is inlined into the output's loops.
     for (size_t k = 1; k + 1 < steps.size(); ++k) {
-        steps[k].store_at(out, xo).compute_at(out, slide).vectorize(v[0], lanes);
+        steps[k].store_at(out, xo).compute_at(out, slide).vectorize(v[0], lanes, TailStrategy::RoundUp);
     }
 }
 

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <cstdlib>
 #include <memory>
 
 namespace stencilforge {
@@ -68,7 +69,7 @@ void validate(const VariantInfo &v, const ConstGridView &in, const GridView &out
 
 template <typename T>
 void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridView &in, const GridView &out,
-                std::span<const double> coefficients) {
+                std::span<const double> coefficients, Workspace &workspace) {
     std::vector<int> shape;
     for (int d = 0; d < in.dims; ++d) shape.push_back(static_cast<int>(in.extent[d]));
     std::vector<T> weights(coefficients.begin(), coefficients.end());
@@ -76,7 +77,7 @@ void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridVie
     Halide::Runtime::Buffer<T> src(const_cast<T *>(static_cast<const T *>(in.data)), shape);
     Halide::Runtime::Buffer<T> dst(static_cast<T *>(out.data), shape);
     Halide::Runtime::Buffer<T> scratch;
-    if (plan.size() > 1) scratch = Halide::Runtime::Buffer<T>(shape);
+    if (plan.size() > 1) scratch = Halide::Runtime::Buffer<T>(static_cast<T *>(workspace.reserve(in.bytes())), shape);
 
     const std::size_t n = plan.size();
     Halide::Runtime::Buffer<T> *from = &src;
@@ -96,7 +97,41 @@ void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridVie
 
 }  // namespace
 
+Workspace::Workspace() = default;
+Workspace::~Workspace() = default;
+Workspace::Workspace(Workspace &&) noexcept = default;
+Workspace &Workspace::operator=(Workspace &&) noexcept = default;
+void Workspace::Free::operator()(void *p) const { std::free(p); }
+
+void *Workspace::reserve(std::size_t bytes) {
+    if (bytes > capacity_) {
+        const std::size_t rounded = (bytes + 63) / 64 * 64;
+        memory_.reset();
+        capacity_ = 0;
+        void *p = std::aligned_alloc(64, rounded);
+        if (!p) throw Error("cannot allocate a " + std::to_string(rounded) + "-byte scratch grid");
+        memory_.reset(p);
+        capacity_ = rounded;
+    }
+    return memory_.get();
+}
+
+void Workspace::release() {
+    memory_.reset();
+    capacity_ = 0;
+}
+
+Workspace &thread_workspace() {
+    thread_local Workspace workspace;
+    return workspace;
+}
+
 void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients) {
+    run(name, in, out, steps, coefficients, thread_workspace());
+}
+
+void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients,
+         Workspace &workspace) {
     const VariantInfo *v = find_variant(name);
     if (!v) fail("unknown kernel '" + std::string(name) + "' (`stencilforge list` shows the catalog)");
     validate(*v, in, out, steps, coefficients);
@@ -112,9 +147,9 @@ void run(std::string_view name, ConstGridView in, GridView out, int steps, std::
         return;
     }
     if (v->dtype == DType::f32) {
-        run_passes<float>(plan, in, out, coefficients);
+        run_passes<float>(plan, in, out, coefficients, workspace);
     } else {
-        run_passes<double>(plan, in, out, coefficients);
+        run_passes<double>(plan, in, out, coefficients, workspace);
     }
 }
 

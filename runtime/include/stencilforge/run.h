@@ -5,6 +5,8 @@
 #include "stencilforge/catalog.h"
 #include "stencilforge/grid.h"
 
+#include <cstddef>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -19,12 +21,39 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Scratch memory for the intermediate passes of multi-pass runs. Keep one
+// per thread and reuse it: it grows to the largest grid seen and stays, so
+// repeated runs do not pay for allocating and page-faulting a grid each time.
+class Workspace {
+public:
+    Workspace();
+    ~Workspace();
+    Workspace(Workspace &&) noexcept;
+    Workspace &operator=(Workspace &&) noexcept;
+    void *reserve(std::size_t bytes);  // 64-byte aligned, valid until the next reserve()
+    void release();                    // frees the memory now
+    std::size_t capacity() const { return capacity_; }
+
+private:
+    struct Free {
+        void operator()(void *p) const;
+    };
+    std::unique_ptr<void, Free> memory_;
+    std::size_t capacity_ = 0;
+};
+
 // Applies `steps` >= 0 steps of `variant` to `in`, result in `out`.
 // `in` is never written. `out` must have in's dtype and extents and must not
 // overlap `in`. `coefficients` holds one weight per offset, in the order of
 // VariantInfo::offsets(). With steps == 0, out becomes a copy of in.
-// Passes that do not end in `out` use a scratch grid the library allocates.
+// Passes that do not end in `out` use `workspace` as the scratch grid.
+void run(std::string_view variant, ConstGridView in, GridView out, int steps,
+         std::span<const double> coefficients, Workspace &workspace);
+
+// As above, with a workspace owned by the calling thread (kept until the
+// thread exits; release it with thread_workspace().release()).
 void run(std::string_view variant, ConstGridView in, GridView out, int steps,
          std::span<const double> coefficients);
+Workspace &thread_workspace();
 
 }  // namespace stencilforge
