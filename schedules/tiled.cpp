@@ -18,20 +18,22 @@ static void tiled(StencilContext &ctx) {
     for (size_t k = 1; k + 2 < steps.size(); ++k) {
         steps[k].compute_root().vectorize(v[0], lanes).parallel(v[ctx.dims - 1]);
     }
-    Var yo("yo"), yi("yi"), zo("zo"), zi("zi"), t("t");
+    Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), zo("zo"), zi("zi"), t("t");
+    out.split(v[0], xo, xi, fit(out, 0, ctx.knobs.pick(ctx.knobs.tile_x, 8192)));
     if (ctx.dims == 2) {
-        out.split(v[1], yo, yi, ctx.knobs.pick(ctx.knobs.tile_y, 16), TailStrategy::GuardWithIf).parallel(yo);
+        out.split(v[1], yo, yi, fit(out, 1, ctx.knobs.pick(ctx.knobs.tile_y, 64))).reorder(xi, xo, yi, yo).parallel(yo);
     } else {
         out.split(v[1], yo, yi, fit(out, 1, ctx.knobs.pick(ctx.knobs.tile_y, 32)))
             .split(v[2], zo, zi, fit(out, 2, ctx.knobs.pick(ctx.knobs.tile_z, 64)))
-            .reorder(v[0], yi, zi, yo, zo)
+            .reorder(xi, xo, yi, zi, yo, zo)
             .fuse(yo, zo, t)
             .parallel(t);
     }
-    // The step is computed a row at a time in whole vectors; the output
-    // stores the row's cells (a predicated vector at the ragged end).
-    last.compute_at(out, yi).vectorize(v[0], lanes * 2, TailStrategy::RoundUp);
-    vectorize_x(out, v[0], lanes * 2);
+    // The step is computed a row segment at a time in whole vectors into a
+    // buffer that stays in L1; the output stores the segment's cells (a
+    // predicated vector at the grid's ragged end).
+    last.compute_at(out, xo).store_in(MemoryType::Stack).vectorize(v[0], lanes, TailStrategy::RoundUp);
+    vectorize_x(out, xi, lanes);
 }
 
 SF_REGISTER_STENCIL_SCHEDULE(tiled, tiled);
