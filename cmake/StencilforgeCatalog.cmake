@@ -1,6 +1,6 @@
 # Reads catalog.json (the one kernel catalog) and expands it into the variant
 # list every other part of the build uses: SF_VARIANTS, plus for each variant V
-# the variables SF_<V>_SHAPE/PATTERN/DIMS/RADIUS/DTYPE/SCHEDULE/ENGINE/DEPTH/REMAINDER/DESCRIPTION.
+# the variables SF_<V>_SHAPE/PATTERN/DIMS/RADIUS/DTYPE/SCHEDULE/ENGINE/DEPTH/REMAINDER/X_GRANULE/DESCRIPTION.
 set(SF_CATALOG_FILE "${PROJECT_SOURCE_DIR}/catalog.json")
 set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SF_CATALOG_FILE}")
 file(READ "${SF_CATALOG_FILE}" _sf_json)
@@ -41,11 +41,15 @@ foreach (_s RANGE ${_last_shape})
             if (_no_remainder)
                 set(_remainder "")
             endif ()
+            string(JSON _x_granule ERROR_VARIABLE _no_granule GET "${_sf_json}" implementations ${_m} x_granule)
+            if (_no_granule)
+                set(_x_granule 1)
+            endif ()
             list(APPEND SF_SCHEDULES "${_schedule}")
             foreach (_depth IN LISTS _depths)
                 set(_v "${_shape}_${_dtype}_${_schedule}_t${_depth}")
                 list(APPEND SF_VARIANTS "${_v}")
-                foreach (_field shape pattern dims radius dtype schedule engine depth remainder)
+                foreach (_field shape pattern dims radius dtype schedule engine depth remainder x_granule)
                     string(TOUPPER "${_field}" _F)
                     set(SF_${_v}_${_F} "${_${_field}}")
                 endforeach ()

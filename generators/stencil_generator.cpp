@@ -22,6 +22,9 @@ public:
     GeneratorParam<int> tile_x{"tile_x", 0};
     GeneratorParam<int> tile_y{"tile_y", 0};
     GeneratorParam<int> tile_z{"tile_z", 0};
+    // The catalog's x_granule: the runtime only calls this kernel on output
+    // windows whose x extent is a multiple of it (or below it).
+    GeneratorParam<int> x_granule{"x_granule", 1};
 
     Input<Buffer<>> *in = nullptr;
     Input<Buffer<>> *coeffs = nullptr;
@@ -67,7 +70,7 @@ public:
             throw CompileError("unknown schedule '" + std::string(schedule) + "' (no file in schedules/ registers it)");
         }
         schedules::StencilContext ctx{stages, n_dims, radius, depth, dtype, get_target(),
-                                      {tile_x, tile_y, tile_z}};
+                                      {tile_x, tile_y, tile_z, x_granule}};
         found->second(ctx);
     }
 };

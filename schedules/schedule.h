@@ -16,6 +16,7 @@ namespace stencilforge::schedules {
 // Knobs a catalog entry may set; 0 means "the schedule's own default".
 struct Knobs {
     int tile_x = 0, tile_y = 0, tile_z = 0;
+    int x_granule = 1;  // output x extents the runtime guarantees: multiples of this, or below it
     int pick(int value, int fallback) const { return value > 0 ? value : fallback; }
 };
 

@@ -12,7 +12,6 @@ static void tiled(StencilContext &ctx) {
     auto &steps = ctx.stages.steps;
     const auto &v = ctx.stages.vars;
     Func out = ctx.stages.output;
-    Func last = steps.back();
     const int lanes = ctx.vector_lanes();
     // Intermediate steps only exist when a depth > 1 is asked of this schedule.
     for (size_t k = 1; k + 2 < steps.size(); ++k) {
@@ -29,11 +28,17 @@ static void tiled(StencilContext &ctx) {
             .fuse(yo, zo, t)
             .parallel(t);
     }
-    // The step is computed a row segment at a time in whole vectors into a
-    // buffer that stays in L1; the output stores the segment's cells (a
-    // predicated vector at the grid's ragged end).
-    last.compute_at(out, xo).store_in(MemoryType::Stack).vectorize(v[0], lanes, TailStrategy::RoundUp);
-    vectorize_x(out, xi, lanes);
+    // Whole vectors with no tail: the catalog declares an x_granule (a
+    // multiple of every vector width), so the runtime calls this kernel on
+    // x windows that are multiples of it and RoundUp never passes the edge.
+    // A ragged tail (GuardWithIf) or a shifted last vector (ShiftInwards)
+    // would keep Halide from splitting off the clamp-free steady state.
+    // Grids narrower than the granule run the same loops in scalar code.
+    if (ctx.knobs.x_granule % lanes != 0) {
+        throw CompileError("tiled needs a catalog x_granule that is a multiple of " + std::to_string(lanes) + " lanes");
+    }
+    out.specialize(out.output_buffer().dim(0).extent() >= ctx.knobs.x_granule)
+        .vectorize(xi, lanes, TailStrategy::RoundUp);
 }
 
 SF_REGISTER_STENCIL_SCHEDULE(tiled, tiled);

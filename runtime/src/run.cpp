@@ -68,6 +68,33 @@ void validate(const VariantInfo &v, const ConstGridView &in, const GridView &out
 }
 
 template <typename T>
+void call_one(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Runtime::Buffer<T> &coeffs,
+              Halide::Runtime::Buffer<T> to) {
+    t_halide_error.clear();
+    const int rc = detail::find_kernel(v.name)->fn(from.raw_buffer(), coeffs.raw_buffer(), to.raw_buffer());
+    if (rc != 0) {
+        fail("kernel '" + v.name + "' failed (Halide error " + std::to_string(rc) +
+             (t_halide_error.empty() ? ")" : "): " + t_halide_error));
+    }
+}
+
+// A kernel with an x granule g only sees output windows whose x extent is a
+// multiple of g: the largest such window from x = 0, then a window of g
+// ending at the grid's edge (overlapping cells get the same values twice).
+// The input is always the whole grid, so each window sees its true neighbours.
+template <typename T>
+void call_kernel(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Runtime::Buffer<T> &coeffs,
+                 Halide::Runtime::Buffer<T> &to) {
+    const int g = v.x_granule, w = to.dim(0).extent();
+    if (g <= 1 || w % g == 0 || w < g) {
+        call_one(v, from, coeffs, to);
+        return;
+    }
+    call_one(v, from, coeffs, to.cropped(0, 0, w - w % g));
+    call_one(v, from, coeffs, to.cropped(0, w - g, g));
+}
+
+template <typename T>
 void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridView &in, const GridView &out,
                 std::span<const double> coefficients, Workspace &workspace) {
     std::vector<int> shape;
@@ -84,13 +111,7 @@ void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridVie
     for (std::size_t i = 0; i < n; ++i) {
         // Passes alternate targets so that the last one writes `out`.
         Halide::Runtime::Buffer<T> *to = (n - 1 - i) % 2 == 0 ? &dst : &scratch;
-        const auto *entry = detail::find_kernel(plan[i]->name);
-        t_halide_error.clear();
-        const int rc = entry->fn(from->raw_buffer(), coeffs.raw_buffer(), to->raw_buffer());
-        if (rc != 0) {
-            fail("kernel '" + plan[i]->name + "' failed (Halide error " + std::to_string(rc) +
-                 (t_halide_error.empty() ? ")" : "): " + t_halide_error));
-        }
+        call_kernel(*plan[i], *from, coeffs, *to);
         from = to;
     }
 }

@@ -22,6 +22,7 @@ struct VariantInfo {
     std::string engine;       // "halide" or "handwritten"
     int depth;                // steps fused in one pass (T)
     std::string remainder;    // schedule that runs steps left over when steps % depth != 0
+    int x_granule;            // the kernel is called on x windows that are multiples of this
     std::string description;  // what the schedule does
 
     int num_coefficients() const;
