@@ -22,7 +22,7 @@ static void tiled(StencilContext &ctx) {
     if (ctx.dims == 2) {
         out.split(v[1], yo, yi, fit(out, 1, ctx.knobs.pick(ctx.knobs.tile_y, 64))).reorder(xi, xo, yi, yo).parallel(yo);
     } else {
-        out.split(v[1], yo, yi, fit(out, 1, ctx.knobs.pick(ctx.knobs.tile_y, 32)))
+        out.split(v[1], yo, yi, fit(out, 1, ctx.knobs.pick(ctx.knobs.tile_y, 8)))
             .split(v[2], zo, zi, fit(out, 2, ctx.knobs.pick(ctx.knobs.tile_z, 64)))
             .reorder(xi, xo, yi, zi, yo, zo)
             .fuse(yo, zo, t)

@@ -23,12 +23,14 @@ std::vector<Case> cases_for(const VariantInfo &v) {
                 {{m + 1, m + 4}, {3}},
                 {{37, 23}, {1, 3, 7, 11}},
                 {{131, 67}, {2, 9}},
-                {{1100, 300}, {9}}};  // several strips and chunks of the temporal tiling
+                {{1100, 300}, {9}},   // several strips and chunks of the temporal tiling
+                {{8200, 6}, {3}}};    // wider than the tiled row segment, ragged against the x granule
     }
     return {{{m, m, m}, {0, 1, 2, 5}},
             {{m + 2, m, m + 1}, {3}},
             {{19, 13, 11}, {1, 3, 7, 11}},
-            {{270, 37, 70}, {9}}};  // several tiles in x, y and z
+            {{270, 37, 70}, {9}},   // several tiles in y and z
+            {{530, 19, 12}, {5}}};  // several tiles in x
 }
 
 template <typename T>
