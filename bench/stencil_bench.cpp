@@ -127,6 +127,8 @@ int main(int argc, char **argv) {
     benchmark::AddCustomContext("copy_bw_roof_GBps", std::to_string(bw.best() * 1e-9));
     benchmark::AddCustomContext("steps", std::to_string(opt.steps));
     benchmark::AddCustomContext("grid", opt.grid);
+    benchmark::AddCustomContext("compiler", "g++ " __VERSION__);
+    benchmark::AddCustomContext("halide", SF_HALIDE_VERSION);
 
     for (const auto &v : catalog()) {
         if (opt.dtypes.find(to_string(v.dtype)) == std::string::npos) continue;

@@ -9,8 +9,7 @@ StencilStages compose_stencil_steps(Func input,
                                     const std::vector<Expr> &grid_min,
                                     const std::vector<Expr> &grid_extent,
                                     Func coefficients,
-                                    Pattern pattern, int radius, int depth,
-                                    Type) {
+                                    Pattern pattern, int radius, int depth) {
     const int dims = static_cast<int>(grid_min.size());
     StencilStages stages;
     const char *names[] = {"x", "y", "z"};

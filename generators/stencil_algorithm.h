@@ -13,7 +13,7 @@ namespace stencilforge {
 struct StencilStages {
     std::vector<Halide::Var> vars;    // x, y[, z]: x is the unit-stride dimension
     std::vector<Halide::Func> steps;  // steps[0]: the input; steps[k]: the grid after k steps
-    Halide::Func output;              // the pipeline's output: a copy of steps.back() on the grid
+    Halide::Func output;              // the pipeline's output: steps.back() on the grid, as its own Func
 };
 
 // One step: every interior cell (at least `radius` from each face of the grid
@@ -23,7 +23,6 @@ StencilStages compose_stencil_steps(Halide::Func input,
                                     const std::vector<Halide::Expr> &grid_min,
                                     const std::vector<Halide::Expr> &grid_extent,
                                     Halide::Func coefficients,
-                                    Pattern pattern, int radius, int depth,
-                                    Halide::Type type);
+                                    Pattern pattern, int radius, int depth);
 
 }  // namespace stencilforge

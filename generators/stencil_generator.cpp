@@ -53,10 +53,10 @@ public:
         c(j) = (*coeffs)(j);
 
         StencilStages stages = compose_stencil_steps(input, grid_min, grid_extent, c,
-                                                     pattern, radius, depth, dtype);
-        // The output copies the last step: schedules may compute that step in
-        // whole vectors (rounding up past the grid's edge, which the clamps
-        // make safe) and store only the grid's cells.
+                                                     pattern, radius, depth);
+        // The output is its own Func over the last step, so a schedule can
+        // inline that step or compute it elsewhere (a row at a time, say)
+        // without touching the output's loop nest.
         (*out)(stages.vars) = stages.steps.back()(stages.vars);
         stages.output = *out;
 

@@ -6,16 +6,15 @@
 # Results: build/bench/stencils.json and docs/results/<machine>/stencils.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$ROOT/tools/setup.sh"
+"$ROOT/tools/build.sh"
 source "$ROOT/tools/env.sh"
 cd "$ROOT"
-cmake --preset release >/dev/null
-cmake --build --preset release
 machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1 | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//' | tr 'A-Z' 'a-z')-$(nproc)c"
 mkdir -p "docs/results/$machine"
 json="build/bench/stencils.json"
 echo "[bench] running; each line below is one kernel (Google Benchmark console output)"
-./build/bench/sf_stencil_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+cpu_model="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+./build/bench/sf_stencil_bench --benchmark_context="cpu_model=$cpu_model" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
     --benchmark_min_time=0.3 --benchmark_out="$json" --benchmark_out_format=json "$@"
 .venv/bin/python tools/report.py "$json" --out "docs/results/$machine/stencils.md" \
     --title "stencilforge stencils on $machine"

@@ -84,6 +84,10 @@ def summary(rows):
     return "\n".join(lines)
 
 
+def caches(ctx):
+    return ", ".join(f"L{c['level']} {c['type']} {c['size'] // 1024} KiB" for c in ctx.get("caches", []))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("json")
@@ -95,8 +99,10 @@ def main():
         f"# {a.title}",
         "",
         f"- date: {ctx.get('date', '?')}",
-        f"- host: {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} CPUs at {ctx.get('mhz_per_cpu', '?')} MHz,"
-        f" threads used: {ctx.get('threads', '?')}, ISA: {ctx.get('cpu_isa', '?')}",
+        f"- CPU: {ctx.get('cpu_model', '?')}, {ctx.get('num_cpus', '?')} CPUs at {ctx.get('mhz_per_cpu', '?')} MHz,"
+        f" caches: {caches(ctx)}",
+        f"- threads used: {ctx.get('threads', '?')}, ISA: {ctx.get('cpu_isa', '?')},"
+        f" compiler: {ctx.get('compiler', '?')}, Halide {ctx.get('halide', '?')}",
         f"- copy bandwidth (all threads, 512 MiB arrays): memcpy {float(ctx.get('copy_bw_memcpy_GBps', 0)):.1f} GB/s,"
         f" STREAM-style loop {float(ctx.get('copy_bw_loop_GBps', 0)):.1f} GB/s; roof = the higher",
         f"- steps per timed run: {ctx.get('steps', '?')}; cells: G cell-steps/s (bytes/s as % of the roof,"

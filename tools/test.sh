@@ -2,9 +2,7 @@
 # The test command: set up, build (preset `release`), run every test through ctest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$ROOT/tools/setup.sh"
+"$ROOT/tools/build.sh"
 source "$ROOT/tools/env.sh"
 cd "$ROOT"
-cmake --preset release >/dev/null
-cmake --build --preset release
 ctest --preset release "$@"
