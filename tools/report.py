@@ -109,7 +109,7 @@ def main():
         " one read + one write of the grid per pass); median of the repetitions; best per row in bold",
         "",
     ]
-    text = "\n".join(head) + table(rows, errors) + "\n\n## Ratios\n\n" + summary(rows) + "\n"
+    text = "\n".join(head) + "\n" + table(rows, errors) + "\n\n## Ratios\n\n" + summary(rows) + "\n"
     print(text)
     if a.out:
         with open(a.out, "w") as f:

@@ -22,6 +22,13 @@ SF_DECLARE_OMP_KERNEL(avx512)
 
 template <Pattern P, int R, int D, typename T>
 int omp(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out) {
+    // The loop nest assumes whole, dense, same-shape grids (what run() passes);
+    // anything else is refused rather than computed wrongly.
+    for (int d = 0; d < D; ++d) {
+        if (in->dim[d].min != 0 || out->dim[d].min != 0 || in->dim[d].extent != out->dim[d].extent) {
+            return halide_error_code_bad_dimensions;
+        }
+    }
     const std::int64_t nx = in->dim[0].extent, ny = in->dim[1].extent, nz = D == 3 ? in->dim[2].extent : 1;
     const auto *src = reinterpret_cast<const T *>(in->host);
     auto *dst = reinterpret_cast<T *>(out->host);
