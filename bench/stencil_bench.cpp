@@ -53,19 +53,13 @@ double check_against_reference(const VariantInfo &v) {
     run(v.name, ConstGridView(in.data(), v.dtype, e), GridView(out.data(), v.dtype, e), steps, coefficients(v));
     const auto ref = reference::apply(in, e[0], e[1], nz, v.dims, v.pattern == Pattern::box, v.radius,
                                       coefficients(v), steps);
-    double err = 0, scale = 0;
-    for (std::int64_t i = 0; i < cells; ++i) {
-        err = std::max(err, std::abs(static_cast<double>(out[i]) - ref[i]));
-        scale = std::max(scale, std::abs(ref[i]));
-    }
-    return err / scale;
+    return reference::max_rel_error(out.data(), ref);
 }
 
 template <typename T>
 void bench_variant(benchmark::State &state, const VariantInfo &v, const Options &opt, double copy_bw) {
-    const double tol = sizeof(T) == 4 ? 1e-5 : 1e-12;
     try {
-        if (const double err = check_against_reference<T>(v); !(err <= tol)) {
+        if (const double err = check_against_reference<T>(v); !(err <= reference::tolerance<T>())) {
             state.SkipWithError(("wrong result: relative error " + std::to_string(err)).c_str());
             return;
         }

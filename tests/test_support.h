@@ -33,21 +33,11 @@ std::vector<T> random_grid(std::int64_t cells, unsigned seed) {
     return g;
 }
 
-// Relative error in the max norm: max |got - ref| / max |ref|.
 template <typename T>
 double max_rel_error(const std::vector<T> &got, const std::vector<double> &ref) {
-    double err = 0, scale = 0;
-    for (std::size_t i = 0; i < ref.size(); ++i) {
-        const double d = std::abs(static_cast<double>(got[i]) - ref[i]);
-        err = std::isnan(d) ? INFINITY : std::max(err, d);
-        scale = std::max(scale, std::abs(ref[i]));
-    }
-    return scale > 0 ? err / scale : err;
+    return stencilforge::reference::max_rel_error(got.data(), ref);
 }
 
-template <typename T>
-constexpr double tolerance() {
-    return sizeof(T) == 4 ? 1e-5 : 1e-12;
-}
+using stencilforge::reference::tolerance;
 
 }  // namespace sf_test

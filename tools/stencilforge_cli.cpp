@@ -38,12 +38,6 @@ void print_catalog(bool as_json) {
     }
 }
 
-const VariantInfo &require_variant(const std::string &name) {
-    const VariantInfo *v = find_variant(name);
-    if (!v) throw Error("unknown kernel '" + name + "' (`stencilforge list` shows the catalog)");
-    return *v;
-}
-
 void describe(const std::string &name) {
     const VariantInfo &v = require_variant(name);
     std::cout << v.name << ": " << v.description << "\n"

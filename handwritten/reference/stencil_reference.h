@@ -3,8 +3,11 @@
 // generated kernels (its own offset loop) so a shared bug cannot hide.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <vector>
 
 namespace stencilforge::reference {
@@ -48,6 +51,25 @@ std::vector<double> apply(const std::vector<T> &input, std::int64_t nx, std::int
         cur.swap(next);
     }
     return cur;
+}
+
+// The error norm every check uses: max |got - ref| / max |ref| (relative
+// error in the max norm); a NaN anywhere in `got` counts as infinite error.
+template <typename T>
+double max_rel_error(const T *got, const std::vector<double> &ref) {
+    double err = 0, scale = 0;
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+        const double d = std::abs(static_cast<double>(got[i]) - ref[i]);
+        err = std::isnan(d) ? std::numeric_limits<double>::infinity() : std::max(err, d);
+        scale = std::max(scale, std::abs(ref[i]));
+    }
+    return scale > 0 ? err / scale : err;
+}
+
+// The bound a kernel of element type T must meet in that norm.
+template <typename T>
+constexpr double tolerance() {
+    return sizeof(T) == 4 ? 1e-5 : 1e-12;
 }
 
 }  // namespace stencilforge::reference

@@ -1,7 +1,7 @@
 // The run-time catalog: lookups over the generated kernel table, and the pass
 // plan that turns `steps` into full-depth passes plus a remainder.
 #include "kernel_table.h"
-#include "stencilforge/run.h"
+#include "stencilforge/error.h"
 
 #include <algorithm>
 
@@ -27,18 +27,19 @@ const VariantInfo *find_variant(std::string_view name) {
     return nullptr;
 }
 
-namespace detail {
-const KernelEntry *find_kernel(std::string_view name) {
-    for (const auto &k : kernel_table()) {
-        if (k.info.name == name) return &k;
-    }
-    return nullptr;
+const VariantInfo &require_variant(std::string_view name) {
+    const VariantInfo *v = find_variant(name);
+    if (!v) throw Error("unknown kernel '" + std::string(name) + "' (`stencilforge list` shows the catalog)");
+    return *v;
 }
+
+namespace detail {
+// catalog() is built from the kernel table in order, so positions match.
+KernelFn kernel_for(const VariantInfo &v) { return kernel_table()[&v - catalog().data()].fn; }
 }  // namespace detail
 
 std::vector<const VariantInfo *> plan_passes(std::string_view name, int steps) {
-    const VariantInfo *v = find_variant(name);
-    if (!v) throw Error("unknown kernel '" + std::string(name) + "' (`stencilforge list` shows the catalog)");
+    const VariantInfo *v = &require_variant(name);
     if (steps < 0) throw Error("steps must be >= 0, got " + std::to_string(steps));
     // Full passes use the variant itself; what is left goes greedily to the
     // deepest variant of the same shape and dtype in the same schedule or in

@@ -2,7 +2,7 @@
 // multi-target kernels ask halide_can_use_target_features() which build to
 // run; the hook below makes them honour limit_cpu_isa() too.
 #include "stencilforge/cpu.h"
-#include "stencilforge/run.h"
+#include "stencilforge/error.h"
 
 #include "HalideRuntime.h"
 

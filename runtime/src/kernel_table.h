@@ -18,6 +18,7 @@ struct KernelEntry {
 };
 
 const std::vector<KernelEntry> &kernel_table();
-const KernelEntry *find_kernel(std::string_view name);
+// The compiled kernel behind a catalog() entry.
+KernelFn kernel_for(const VariantInfo &v);
 
 }  // namespace stencilforge::detail

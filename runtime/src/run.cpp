@@ -71,7 +71,7 @@ template <typename T>
 void call_one(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Runtime::Buffer<T> &coeffs,
               Halide::Runtime::Buffer<T> to) {
     t_halide_error.clear();
-    const int rc = detail::find_kernel(v.name)->fn(from.raw_buffer(), coeffs.raw_buffer(), to.raw_buffer());
+    const int rc = detail::kernel_for(v)(from.raw_buffer(), coeffs.raw_buffer(), to.raw_buffer());
     if (rc != 0) {
         fail("kernel '" + v.name + "' failed (Halide error " + std::to_string(rc) +
              (t_halide_error.empty() ? ")" : "): " + t_halide_error));
@@ -153,8 +153,7 @@ void run(std::string_view name, ConstGridView in, GridView out, int steps, std::
 
 void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients,
          Workspace &workspace) {
-    const VariantInfo *v = find_variant(name);
-    if (!v) fail("unknown kernel '" + std::string(name) + "' (`stencilforge list` shows the catalog)");
+    const VariantInfo *v = &require_variant(name);
     validate(*v, in, out, steps, coefficients);
     const auto plan = plan_passes(name, steps);
     detail::ensure_cpu_hooks();

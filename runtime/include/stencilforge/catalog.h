@@ -2,6 +2,7 @@
 // the metadata tests, benchmarks and tools select by. Generated from catalog.json.
 #pragma once
 
+#include "stencilforge/error.h"
 #include "stencilforge/grid.h"
 #include "stencilforge/shape.h"
 
@@ -34,6 +35,9 @@ const std::vector<VariantInfo> &catalog();
 
 // nullptr when no variant has that name.
 const VariantInfo *find_variant(std::string_view name);
+
+// As find_variant(), but an unknown name throws Error with a message saying so.
+const VariantInfo &require_variant(std::string_view name);
 
 // The variants run, in order, to apply `steps` steps with `variant`
 // (full passes of its depth, then the remainder). Throws Error like run().

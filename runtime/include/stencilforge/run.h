@@ -3,23 +3,16 @@
 #pragma once
 
 #include "stencilforge/catalog.h"
+#include "stencilforge/error.h"
 #include "stencilforge/grid.h"
 
 #include <cstddef>
 #include <memory>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace stencilforge {
-
-// Every error the library reports: bad input (checked before anything is
-// written) and failures inside a kernel.
-class Error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 // Scratch memory for the intermediate passes of multi-pass runs. Keep one
 // per thread and reuse it: it grows to the largest grid seen and stays, so

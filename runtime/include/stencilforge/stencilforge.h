@@ -3,5 +3,6 @@
 
 #include "stencilforge/catalog.h"
 #include "stencilforge/cpu.h"
+#include "stencilforge/error.h"
 #include "stencilforge/grid.h"
 #include "stencilforge/run.h"
