@@ -1,6 +1,7 @@
 # Reads catalog.json (the one kernel catalog) and expands it into the variant
 # list every other part of the build uses: SF_VARIANTS, plus for each variant V
-# the variables SF_<V>_SHAPE/PATTERN/DIMS/RADIUS/DTYPE/SCHEDULE/ENGINE/DEPTH/REMAINDER/X_GRANULE/DESCRIPTION.
+# the variables SF_<V>_SHAPE/PATTERN/DIMS/RADIUS/DTYPE/SCHEDULE/ENGINE/DEPTH/REMAINDER/X_GRANULE/
+# AUTOSCHEDULER/AUTOSCHEDULER_PARAMS/PLANNED_GRID/DESCRIPTION.
 set(SF_CATALOG_FILE "${PROJECT_SOURCE_DIR}/catalog.json")
 set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SF_CATALOG_FILE}")
 file(READ "${SF_CATALOG_FILE}" _sf_json)
@@ -45,11 +46,26 @@ foreach (_s RANGE ${_last_shape})
             if (_no_granule)
                 set(_x_granule 1)
             endif ()
+            string(JSON _autoscheduler ERROR_VARIABLE _no_as GET "${_sf_json}" implementations ${_m} autoscheduler)
+            if (_no_as)
+                set(_autoscheduler "")
+            endif ()
+            string(JSON _n_as_params ERROR_VARIABLE _no_as_params LENGTH "${_sf_json}" implementations ${_m} autoscheduler_params)
+            set(_autoscheduler_params "")
+            if (NOT _no_as_params)
+                _sf_json_list(_autoscheduler_params implementations ${_m} autoscheduler_params)
+            endif ()
+            string(JSON _planned_grid_json ERROR_VARIABLE _no_planned GET "${_sf_json}" implementations ${_m} planned_grid ${_dims})
+            set(_planned_grid "")
+            if (NOT _no_planned)
+                _sf_json_list(_planned_grid implementations ${_m} planned_grid ${_dims})
+            endif ()
             list(APPEND SF_SCHEDULES "${_schedule}")
             foreach (_depth IN LISTS _depths)
                 set(_v "${_shape}_${_dtype}_${_schedule}_t${_depth}")
                 list(APPEND SF_VARIANTS "${_v}")
-                foreach (_field shape pattern dims radius dtype schedule engine depth remainder x_granule)
+                foreach (_field shape pattern dims radius dtype schedule engine depth remainder x_granule
+                               autoscheduler autoscheduler_params planned_grid)
                     string(TOUPPER "${_field}" _F)
                     set(SF_${_v}_${_F} "${_${_field}}")
                 endforeach ()

@@ -7,6 +7,8 @@
 #include "schedule.h"
 #include "stencil_algorithm.h"
 
+#include <sstream>
+
 namespace stencilforge {
 
 using namespace Halide;
@@ -25,6 +27,8 @@ public:
     // The catalog's x_granule: the runtime only calls this kernel on output
     // windows whose x extent is a multiple of it (or below it).
     GeneratorParam<int> x_granule{"x_granule", 1};
+    // The grid an autoscheduler plans for ("2048x2048"); the catalog's planned_grid.
+    GeneratorParam<std::string> planned_grid{"planned_grid", ""};
 
     Input<Buffer<>> *in = nullptr;
     Input<Buffer<>> *coeffs = nullptr;
@@ -47,7 +51,14 @@ public:
             grid_extent.push_back((*in).dim(d).extent());
         }
         Func input("input");
-        input(_) = (*in)(_);
+        if (using_autoscheduler()) {
+            // Autoschedulers may round loops over intermediate steps up to
+            // their tile sizes, which reads past the grid. Those values never
+            // reach a cell inside the grid, but the reads must stay in bounds.
+            input = BoundaryConditions::repeat_edge(*in);
+        } else {
+            input(_) = (*in)(_);
+        }
         Func c("c");
         Var j("j");
         c(j) = (*coeffs)(j);
@@ -65,6 +76,19 @@ public:
         (*in).dim(0).set_stride(1);
         (*out).dim(0).set_stride(1);
 
+        if (using_autoscheduler()) {
+            Region grid;
+            std::stringstream extents(planned_grid.value());
+            for (std::string e; std::getline(extents, e, 'x');) grid.emplace_back(0, std::stoi(e));
+            if (static_cast<int>(grid.size()) != n_dims) {
+                throw CompileError("planned_grid '" + std::string(planned_grid) + "' needs " +
+                                   std::to_string(n_dims) + " extents");
+            }
+            (*in).set_estimates(grid);
+            (*out).set_estimates(grid);
+            (*coeffs).set_estimates({{0, n_coeffs}});
+            return;  // the catalog's schedule name only labels the variant
+        }
         auto found = schedules::stencil_registry().find(schedule);
         if (found == schedules::stencil_registry().end()) {
             throw CompileError("unknown schedule '" + std::string(schedule) + "' (no file in schedules/ registers it)");

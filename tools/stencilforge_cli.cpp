@@ -25,15 +25,15 @@ void print_catalog(bool as_json) {
             j.push_back({{"name", v.name}, {"shape", v.shape}, {"pattern", to_string(v.pattern)}, {"dims", v.dims},
                          {"radius", v.radius}, {"dtype", to_string(v.dtype)}, {"schedule", v.schedule},
                          {"engine", v.engine}, {"depth", v.depth}, {"coefficients", v.num_coefficients()},
-                         {"description", v.description}});
+                         {"autoscheduler", v.autoscheduler}, {"description", v.description}});
         }
         std::cout << j.dump(2) << "\n";
         return;
     }
-    std::printf("%-28s %-9s %-5s %-9s %-12s %5s %6s\n", "kernel", "shape", "dtype", "schedule", "engine", "depth",
+    std::printf("%-33s %-9s %-5s %-14s %-12s %5s %6s\n", "kernel", "shape", "dtype", "schedule", "engine", "depth",
                 "coeffs");
     for (const auto &v : catalog()) {
-        std::printf("%-28s %-9s %-5s %-9s %-12s %5d %6d\n", v.name.c_str(), v.shape.c_str(),
+        std::printf("%-33s %-9s %-5s %-14s %-12s %5d %6d\n", v.name.c_str(), v.shape.c_str(),
                     to_string(v.dtype).c_str(), v.schedule.c_str(), v.engine.c_str(), v.depth, v.num_coefficients());
     }
 }

@@ -24,6 +24,9 @@ struct VariantInfo {
     int depth;                // steps fused in one pass (T)
     std::string remainder;    // schedule that runs steps left over when steps % depth != 0
     int x_granule;            // the kernel is called on x windows that are multiples of this
+    std::string autoscheduler;  // Halide autoscheduler that scheduled it; empty for schedules/ files
+    std::vector<std::int64_t> planned_grid;  // the grid the autoscheduler planned for (it runs on any
+                                             // grid at least this large; smaller ones may be refused)
     std::string description;  // what the schedule does
 
     int num_coefficients() const;

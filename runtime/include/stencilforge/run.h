@@ -39,7 +39,11 @@ private:
 // `in` is never written. `out` must have in's dtype and extents and must not
 // overlap `in`. `coefficients` holds one weight per offset, in the order of
 // VariantInfo::offsets(). With steps == 0, out becomes a copy of in.
-// Passes that do not end in `out` use `workspace` as the scratch grid.
+// Passes that do not end in `out` use `workspace` for one scratch grid (two
+// when a remainder kernel runs too: then `out` is written by the last pass
+// only, so a kernel refusing the grid leaves it untouched).
+// Kernels scheduled by a Halide autoscheduler refuse grids smaller than one of
+// the tiles it chose (an Error saying so, nothing written); see docs/semantics.md.
 void run(std::string_view variant, ConstGridView in, GridView out, int steps,
          std::span<const double> coefficients, Workspace &workspace);
 
