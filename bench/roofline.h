@@ -1,5 +1,6 @@
-// The machine's own roofs, measured in the same run as the kernels: DRAM copy
-// bandwidth over arrays far larger than the last-level cache, all threads.
+// The machine's own roofs, measured in the same run as the kernels: DRAM
+// bandwidth over arrays far larger than the last-level cache and peak FMA
+// throughput, all threads.
 #pragma once
 
 #include <cstddef>
@@ -9,11 +10,22 @@ namespace stencilforge::bench {
 struct Bandwidth {
     double memcpy_bytes_per_s;  // glibc memcpy per thread chunk (streaming stores on large copies)
     double loop_bytes_per_s;    // STREAM-style a[i] = b[i] loop, ordinary stores
-    double best() const { return memcpy_bytes_per_s > loop_bytes_per_s ? memcpy_bytes_per_s : loop_bytes_per_s; }
+    double triad_bytes_per_s;   // STREAM triad a[i] = b[i] + s * c[i] (two reads, one write)
+    // The roof for kernels that read one grid and write one: the better copy.
+    double copy() const { return memcpy_bytes_per_s > loop_bytes_per_s ? memcpy_bytes_per_s : loop_bytes_per_s; }
 };
 
-// Bytes counted as STREAM does: one read plus one write per element copied.
-// Best of `trials` after one warm-up copy.
-Bandwidth measure_copy_bandwidth(std::size_t bytes_per_array, int trials);
+// Bytes counted as STREAM does: each element read or written once, no
+// write-allocate traffic. Best of `trials` after one warm-up run.
+Bandwidth measure_bandwidth(std::size_t bytes_per_array, int trials);
+
+struct FmaPeak {
+    double f32_flops;  // FLOP/s, an FMA counted as 2 FLOP
+    double f64_flops;
+};
+
+// Independent FMA chains in registers on every thread, AVX2 and (when
+// `avx512`) AVX-512, the faster counted: the compute roof kernels can reach.
+FmaPeak measure_fma_peak(bool avx512, int trials);
 
 }  // namespace stencilforge::bench

@@ -1,12 +1,16 @@
-// The stencil benchmark: every catalog variant (Halide schedules and the
-// hand-written baseline) on grids far beyond the last-level cache, next to the
-// machine's copy bandwidth measured in the same run. Each kernel is checked
-// against the reference once before it is timed, so a fast wrong kernel is
-// reported as an error instead of a number.
+// The stencil benchmark: catalog variants (Halide schedules, Halide
+// autoschedulers, hand-written baselines) on a grid that fits the last-level
+// cache and one far beyond it, next to the machine's roofs measured in the
+// same run. Each kernel is checked against the reference once before it is
+// timed, so a fast wrong kernel is reported as an error instead of a number.
 //
-// Counters: cell_steps/s (grid cells x steps per second), bytes/s (one read and
-// one write of the grid per pass, as STREAM counts a copy) and bw_frac (bytes/s
-// over the measured copy bandwidth).
+// Counters per result: cell_steps/s (grid cells x steps per second); FLOP/s
+// (2 per coefficient per cell-step: one multiply-add); bytes/s (one read and
+// one write of the grid per pass, as STREAM counts a copy: the compulsory DRAM
+// traffic); ai (FLOP per compulsory byte); roof_frac (FLOP/s over
+// min(FMA peak, ai x copy bandwidth): the roofline; the memory roof decides
+// when ai is below the machine balance); bw_frac (bytes/s over copy bandwidth).
+#include "bench_suite.h"
 #include "roofline.h"
 #include "stencil_reference.h"
 #include "stencilforge/stencilforge.h"
@@ -14,7 +18,8 @@
 #include <benchmark/benchmark.h>
 #include <CLI/CLI.hpp>
 
-#include <cmath>
+#include <algorithm>
+#include <cstdio>
 #include <random>
 #include <thread>
 
@@ -22,85 +27,115 @@ namespace {
 
 using namespace stencilforge;
 
-struct Options {
-    int steps = 8;  // a multiple of every fused depth, so all variants do whole passes
-    int threads = 0;
-    std::string grid = "large";
-    std::string dtypes = "f32,f64";
+struct Roofs {
+    bench::Bandwidth bw;
+    bench::FmaPeak fma;
 };
-
-std::vector<std::int64_t> grid_for(const VariantInfo &v, const std::string &size) {
-    if (size == "small") return v.dims == 2 ? std::vector<std::int64_t>{1024, 1024} : std::vector<std::int64_t>{128, 128, 64};
-    // large: 64 Mi cells, 256 MiB (f32) or 512 MiB (f64) per grid, far beyond any LLC.
-    return v.dims == 2 ? std::vector<std::int64_t>{8192, 8192} : std::vector<std::int64_t>{512, 512, 256};
-}
 
 std::vector<double> coefficients(const VariantInfo &v) {
     // A normalized smoothing stencil: values stay bounded over many steps.
-    std::vector<double> c(v.num_coefficients(), 1.0 / v.num_coefficients());
-    return c;
+    return std::vector<double>(v.num_coefficients(), 1.0 / v.num_coefficients());
 }
 
+// Checked on a grid no multiple of any tile; autoscheduled kernels on their
+// planned grid plus a ragged edge (they may refuse smaller ones).
 template <typename T>
 double check_against_reference(const VariantInfo &v) {
-    const std::vector<std::int64_t> e = v.dims == 2 ? std::vector<std::int64_t>{67, 45} : std::vector<std::int64_t>{37, 21, 19};
+    std::vector<std::int64_t> e = v.dims == 2 ? std::vector<std::int64_t>{67, 45} : std::vector<std::int64_t>{37, 21, 19};
+    if (!v.planned_grid.empty()) {
+        e = v.planned_grid;
+        for (auto &x : e) x += 3;
+    }
     const std::int64_t nz = v.dims == 3 ? e[2] : 1, cells = e[0] * e[1] * nz;
     std::mt19937 rng(11);
     std::uniform_real_distribution<double> u(-1, 1);
     std::vector<T> in(cells), out(cells);
     for (auto &x : in) x = static_cast<T>(u(rng));
-    const int steps = 2 * v.depth + 1;
+    const int steps = v.depth + 1;  // a full pass and a remainder pass
     run(v.name, ConstGridView(in.data(), v.dtype, e), GridView(out.data(), v.dtype, e), steps, coefficients(v));
     const auto ref = reference::apply(in, e[0], e[1], nz, v.dims, v.pattern == Pattern::box, v.radius,
                                       coefficients(v), steps);
     return reference::max_rel_error(out.data(), ref);
 }
 
-template <typename T>
-void bench_variant(benchmark::State &state, const VariantInfo &v, const Options &opt, double copy_bw) {
-    try {
-        if (const double err = check_against_reference<T>(v); !(err <= reference::tolerance<T>())) {
-            state.SkipWithError(("wrong result: relative error " + std::to_string(err)).c_str());
-            return;
-        }
-    } catch (const Error &e) {
-        state.SkipWithError((std::string("failed: ") + e.what()).c_str());
-        return;
+// Grids are reused from one benchmark to the next, so each pays neither the
+// allocation nor the page faults of a fresh 256 MiB grid.
+std::byte *grid_storage(int which, std::size_t bytes) {
+    static std::vector<std::byte> storage[2];
+    if (storage[which].size() < bytes) {
+        storage[which] = {};
+        storage[which].resize(bytes);
     }
-    const auto extent = grid_for(v, opt.grid);
+    return storage[which].data();
+}
+
+// Google Benchmark calls this once per repetition; the check, the input and
+// the warm-up are done on the first call only (repetitions run back to back).
+template <typename T>
+void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::Size &size, int steps,
+                   const Roofs &roofs) {
+    static std::string prepared, refusal;
+    const std::string key = v.name + "/" + size.name;
+    const auto extent = size.extent(v.dims);
     GridView probe(nullptr, v.dtype, extent);
     const std::int64_t cells = probe.cells();
-    std::vector<T> in(cells), out(cells);
-#pragma omp parallel for schedule(static)
-    for (std::int64_t i = 0; i < cells; ++i) in[i] = static_cast<T>((i * 7919) % 1000) * T(1e-3);
+    T *in = reinterpret_cast<T *>(grid_storage(0, cells * sizeof(T)));
+    T *out = reinterpret_cast<T *>(grid_storage(1, cells * sizeof(T)));
     const auto c = coefficients(v);
-    const ConstGridView in_view(in.data(), v.dtype, extent);
-    const GridView out_view(out.data(), v.dtype, extent);
-    run(v.name, in_view, out_view, opt.steps, c);  // warm-up: page faults, workspace, thread pools
+    const ConstGridView in_view(in, v.dtype, extent);
+    const GridView out_view(out, v.dtype, extent);
+    if (prepared != key) {
+        prepared = key;
+        refusal.clear();
+        try {
+            if (const double err = check_against_reference<T>(v); !(err <= reference::tolerance<T>())) {
+                refusal = "wrong result: relative error " + std::to_string(err);
+            } else {
+#pragma omp parallel for schedule(static)
+                for (std::int64_t i = 0; i < cells; ++i) in[i] = static_cast<T>((i * 7919) % 1000) * T(1e-3);
+                run(v.name, in_view, out_view, steps, c);  // warm-up: workspace, thread pools, caches
+            }
+        } catch (const Error &e) {
+            refusal = std::string("refused: ") + e.what();
+        }
+    }
+    if (!refusal.empty()) {
+        state.SkipWithError(refusal.c_str());
+        return;
+    }
     for (auto _ : state) {
-        run(v.name, in_view, out_view, opt.steps, c);
+        run(v.name, in_view, out_view, steps, c);
         benchmark::ClobberMemory();
     }
-    const double passes = static_cast<double>(plan_passes(v.name, opt.steps).size());
+    const double passes = static_cast<double>(plan_passes(v.name, steps).size());
     const double bytes = passes * 2.0 * static_cast<double>(cells) * sizeof(T);
+    const double flops = 2.0 * v.num_coefficients() * static_cast<double>(cells) * steps;
+    const double ai = flops / bytes;
+    const double peak = v.dtype == DType::f32 ? roofs.fma.f32_flops : roofs.fma.f64_flops;
+    const double roof = std::min(peak, ai * roofs.bw.copy());
+    using C = benchmark::Counter;
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
-    state.counters["cell_steps/s"] = benchmark::Counter(static_cast<double>(cells) * opt.steps,
-                                                        benchmark::Counter::kIsIterationInvariantRate);
-    state.counters["bw_frac"] = benchmark::Counter(bytes / copy_bw, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["cell_steps/s"] = C(static_cast<double>(cells) * steps, C::kIsIterationInvariantRate);
+    state.counters["FLOP/s"] = C(flops, C::kIsIterationInvariantRate);
+    state.counters["ai"] = ai;
+    state.counters["roof_frac"] = C(flops / roof, C::kIsIterationInvariantRate);
+    state.counters["bw_frac"] = C(bytes / roofs.bw.copy(), C::kIsIterationInvariantRate);
     state.counters["passes"] = passes;
-    state.SetLabel(probe.shape_string());
+    state.SetLabel(std::string(size.name) + " " + probe.shape_string());
 }
 
 }  // namespace
 
 int main(int argc, char **argv) {
-    Options opt;
+    int steps = 8;  // a multiple of every fused depth, so all variants do whole passes
+    int threads = 0;
+    std::string suite_name = "representative";
     CLI::App app{"stencilforge stencil benchmark; other flags go to Google Benchmark"};
     app.allow_extras();
-    app.add_option("--steps", opt.steps, "Steps per timed run (a multiple of every depth)");
-    app.add_option("--threads", opt.threads, "Threads for Halide and OpenMP (default: hardware threads)");
-    app.add_option("--grid", opt.grid, "Grid size: large (64 Mi cells) or small")->check(CLI::IsMember({"large", "small"}));
-    app.add_option("--dtypes", opt.dtypes, "Comma-separated dtypes to run");
+    app.add_option("--suite", suite_name, "Which kernels and sizes: representative or full")
+        ->check(CLI::IsMember({"representative", "full"}));
+    app.add_option("--steps", steps, "Steps per timed run (a multiple of every depth)");
+    app.add_option("--threads", threads, "Threads for Halide and OpenMP (default: hardware threads)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
@@ -111,28 +146,44 @@ int main(int argc, char **argv) {
     for (auto &s : rest_storage) rest.push_back(s.data());
     int rest_argc = static_cast<int>(rest.size());
 
-    if (opt.threads <= 0) opt.threads = static_cast<int>(std::thread::hardware_concurrency());
-    set_num_threads(opt.threads);
-    const bench::Bandwidth bw = bench::measure_copy_bandwidth(std::size_t{1} << 29, 5);
-    benchmark::AddCustomContext("threads", std::to_string(opt.threads));
+    if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
+    set_num_threads(threads);
+    std::fprintf(stderr, "[bench] measuring roofs: DRAM bandwidth (3 x 512 MiB arrays) and FMA peak, %d threads\n",
+                 threads);
+    const Roofs roofs{bench::measure_bandwidth(std::size_t{1} << 29, 5),
+                      bench::measure_fma_peak(detected_cpu_isa() == CpuIsa::avx512, 5)};
+    const auto ctx = [](const char *key, double value) { benchmark::AddCustomContext(key, std::to_string(value)); };
+    benchmark::AddCustomContext("threads", std::to_string(threads));
     benchmark::AddCustomContext("cpu_isa", to_string(active_cpu_isa()));
-    benchmark::AddCustomContext("copy_bw_memcpy_GBps", std::to_string(bw.memcpy_bytes_per_s * 1e-9));
-    benchmark::AddCustomContext("copy_bw_loop_GBps", std::to_string(bw.loop_bytes_per_s * 1e-9));
-    benchmark::AddCustomContext("copy_bw_roof_GBps", std::to_string(bw.best() * 1e-9));
-    benchmark::AddCustomContext("steps", std::to_string(opt.steps));
-    benchmark::AddCustomContext("grid", opt.grid);
+    ctx("copy_bw_memcpy_GBps", roofs.bw.memcpy_bytes_per_s * 1e-9);
+    ctx("copy_bw_loop_GBps", roofs.bw.loop_bytes_per_s * 1e-9);
+    ctx("copy_bw_roof_GBps", roofs.bw.copy() * 1e-9);
+    ctx("triad_bw_GBps", roofs.bw.triad_bytes_per_s * 1e-9);
+    ctx("fma_peak_f32_GFLOPs", roofs.fma.f32_flops * 1e-9);
+    ctx("fma_peak_f64_GFLOPs", roofs.fma.f64_flops * 1e-9);
+    benchmark::AddCustomContext("steps", std::to_string(steps));
+    benchmark::AddCustomContext("suite", suite_name);
     benchmark::AddCustomContext("compiler", "g++ " __VERSION__);
     benchmark::AddCustomContext("halide", SF_HALIDE_VERSION);
 
-    for (const auto &v : catalog()) {
-        if (opt.dtypes.find(to_string(v.dtype)) == std::string::npos) continue;
-        const std::string name = v.name + "/" + GridView(nullptr, v.dtype, grid_for(v, opt.grid)).shape_string();
-        auto *b = v.dtype == DType::f32
-                      ? benchmark::RegisterBenchmark(name.c_str(), bench_variant<float>, v, opt, bw.best())
-                      : benchmark::RegisterBenchmark(name.c_str(), bench_variant<double>, v, opt, bw.best());
-        b->UseRealTime()->Unit(benchmark::kMillisecond);
-        if (v.schedule == "naive") b->Iterations(1);  // serial scalar code: one timed run is plenty
+    const bench::Suite &suite = bench::suite(suite_name);
+    int registered = 0;
+    for (const bench::Size &size : bench::sizes()) {
+        for (const auto &v : catalog()) {
+            if (!suite.includes(v, size)) continue;
+            const std::string name = v.name + "/" + size.name;
+            auto *b = v.dtype == DType::f32
+                          ? benchmark::RegisterBenchmark(name.c_str(), bench_variant<float>, v, size, steps, roofs)
+                          : benchmark::RegisterBenchmark(name.c_str(), bench_variant<double>, v, size, steps, roofs);
+            b->UseRealTime()->Unit(benchmark::kMillisecond);
+            // Beyond the LLC one run takes 0.1-4 s: one iteration per
+            // repetition, 3 repetitions for the median and the spread.
+            if (std::string(size.name) == "large" || v.schedule == "naive") b->Iterations(1)->Repetitions(3);
+            ++registered;
+        }
     }
+    std::fprintf(stderr, "[bench] suite '%s': %d kernels x sizes; one line per result as each finishes\n",
+                 suite_name.c_str(), registered);
     benchmark::Initialize(&rest_argc, rest.data());
     if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 1;
     benchmark::RunSpecifiedBenchmarks();

@@ -1,120 +1,258 @@
 #!/usr/bin/env python3
-"""Turns a stencil benchmark JSON (Google Benchmark) into a Markdown table.
+"""Benchmark reports for stencilforge (pandas + matplotlib from the project's .venv).
 
-Rows: shape x dtype. Columns: implementations (Halide schedules, hand-written).
-Cells: G cell-steps/s and the fraction of the copy bandwidth measured in the
-same run; the best per row is bold. A summary gives the ratios the project
-tracks (best single-step over the hand-written baseline, temporal speed-ups).
-Standard library only, so it runs before any plotting package is installed.
+  report.py report RUN.json --out-dir docs/results/<machine>
+      Markdown table (rows: kernel x size; columns: implementations; cells:
+      median throughput, spread and % of roof; best per row in bold), the
+      machine description and roofs from the run's context, the ratios the
+      project tracks, and PNG plots. Prints the table and the plot paths.
+  report.py compare BEFORE.json AFTER.json [--out FILE.md]
+      Per row and implementation: both medians and the ratio after/before.
 """
 import argparse
 import json
 import re
 import sys
-from collections import defaultdict
+from pathlib import Path
 
-NAME = re.compile(r"^(?P<shape>[a-z]+\dd\dr)_(?P<dtype>f\d\d)_(?P<sched>[a-z0-9]+)_t(?P<depth>\d+)/(?P<grid>[0-9x]+)")
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+NAME = re.compile(
+    r"^(?P<kernel>(?P<shape>[a-z]+\dd\dr)_(?P<dtype>f\d\d))_(?P<sched>[a-z0-9-]+)_t(?P<depth>\d+)/(?P<size>[a-z]+)"
+)
+# Column order: Halide hand schedules, Halide autoschedulers, hand-written, the rest.
+ORDER = ["naive", "tiled", "temporal_t2", "temporal_t4", "temporal_t8",
+         "mullapudi2016", "mullapudi2016_t4", "adams2019", "adams2019_t4", "li2018", "li2018_t4", "omp"]
+AUTOSCHEDULERS = ("mullapudi2016", "adams2019", "li2018")
+
+
+def impl_name(sched, depth):
+    return sched if depth == 1 else f"{sched}_t{depth}"
 
 
 def load(path):
+    """One row per (kernel, size, implementation): median, cv, counters or the error."""
     with open(path) as f:
         data = json.load(f)
-    rows = defaultdict(dict)
-    errors = {}
+    recs = {}
     for b in data["benchmarks"]:
-        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
-            continue
-        if b.get("run_type") == "iteration" and any(
-            x.get("run_type") == "aggregate" and x["run_name"] == b["run_name"] for x in data["benchmarks"]
-        ):
-            continue  # repetitions ran: use their median
         m = NAME.match(b["name"])
         if not m:
             continue
-        impl = m["sched"] if m["depth"] == "1" else f"{m['sched']}_t{m['depth']}"
-        key = (m["shape"], m["dtype"], m["grid"])
+        key = (m["kernel"], m["size"], impl_name(m["sched"], int(m["depth"])))
+        rec = recs.setdefault(key, {"shape": m["shape"], "dtype": m["dtype"], "sched": m["sched"],
+                                    "depth": int(m["depth"])})
         if b.get("error_occurred"):
-            errors[(key, impl)] = b.get("error_message", "error")
+            rec["error"] = b.get("error_message", "error")
             continue
-        rows[key][impl] = (b["cell_steps/s"], b["bw_frac"])
-    return data["context"], rows, errors
+        agg = b.get("aggregate_name")
+        if agg == "median" or (b.get("run_type") == "iteration" and "median" not in rec):
+            rec.update(median=b["cell_steps/s"], roof_frac=b["roof_frac"], flops=b["FLOP/s"],
+                       bw_frac=b["bw_frac"], ai=b["ai"], label=b.get("label", ""))
+        elif agg == "cv":
+            rec["cv"] = b["cell_steps/s"]
+    df = pd.DataFrame([{"kernel": k, "size": s, "impl": i, **r} for (k, s, i), r in recs.items()])
+    return data["context"], df
 
 
-def table(rows, errors):
-    impls = []
-    for r in rows.values():
-        for i in r:
-            if i not in impls:
-                impls.append(i)
-    order = ["naive", "tiled", "temporal_t2", "temporal_t4", "temporal_t8", "omp"]
-    impls.sort(key=lambda i: (order.index(i) if i in order else len(order), i))
-    out = ["| kernel | grid | " + " | ".join(impls) + " |", "|---|---|" + "---|" * len(impls)]
-    for (shape, dtype, grid), r in sorted(rows.items()):
-        best = max(v[0] for v in r.values())
-        cells = []
-        for i in impls:
-            if ((shape, dtype, grid), i) in errors:
-                cells.append("WRONG: " + errors[((shape, dtype, grid), i)])
-            elif i not in r:
-                cells.append("-")
-            else:
-                rate, frac = r[i]
-                text = f"{rate / 1e9:.2f} ({frac * 100:.0f}%)"
-                cells.append(f"**{text}**" if rate == best else text)
-        out.append(f"| {shape}_{dtype} | {grid} | " + " | ".join(cells) + " |")
+def ordered_impls(df):
+    impls = list(dict.fromkeys(df["impl"]))
+    return sorted(impls, key=lambda i: (ORDER.index(i) if i in ORDER else len(ORDER), i))
+
+
+def row_keys(df):
+    sizes = {"small": 0, "large": 1}
+    keys = df[["kernel", "size"]].drop_duplicates().itertuples(index=False)
+    return sorted(keys, key=lambda k: (sizes.get(k.size, 2), k.kernel))
+
+
+def cell(rec, best):
+    if rec is None:
+        return "-"
+    if isinstance(rec.get("error"), str):
+        return "n/a: " + rec["error"].replace("|", "/")[:160]
+    text = f"{rec['median'] / 1e9:.2f}"
+    if rec["median"] == best:
+        text = f"**{text}**"
+    spread = f" ±{rec['cv'] * 100:.0f}%" if pd.notna(rec.get("cv")) else ""
+    return f"{text}{spread} · {rec['roof_frac'] * 100:.0f}%"
+
+
+def lookup(df):
+    return {(r["kernel"], r["size"], r["impl"]): r for r in df.to_dict("records")}
+
+
+def table(df):
+    impls = ordered_impls(df)
+    recs = lookup(df)
+    out = ["| kernel | size | " + " | ".join(impls) + " |", "|---|---|" + "---|" * len(impls)]
+    for k in row_keys(df):
+        rates = [r["median"] for i in impls if (r := recs.get((k.kernel, k.size, i))) is not None
+                 and pd.notna(r.get("median")) and not isinstance(r.get("error"), str)]
+        best = max(rates) if rates else None
+        out.append(f"| {k.kernel} | {k.size} | " + " | ".join(cell(recs.get((k.kernel, k.size, i)), best)
+                                                           for i in impls) + " |")
     return "\n".join(out)
 
 
-def summary(rows):
+def ok(r):
+    return r is not None and not isinstance(r.get("error"), str) and pd.notna(r.get("median"))
+
+
+def ratios(df):
+    recs = lookup(df)
     lines = []
-    for (shape, dtype, grid), r in sorted(rows.items()):
-        halide_single = {k: v for k, v in r.items() if k in ("naive", "tiled")}
-        if not halide_single or "omp" not in r:
-            continue
-        best_name, (best, best_frac) = max(halide_single.items(), key=lambda kv: kv[1][0])
-        single_all = max(best, r["omp"][0])
-        parts = [
-            f"best Halide single-step ({best_name}) / hand-written omp = {best / r['omp'][0]:.2f}x",
-            f"{best_name} at {best_frac * 100:.0f}% and omp at {r['omp'][1] * 100:.0f}% of copy bandwidth",
-        ]
+    for k in row_keys(df):
+        get = lambda i: recs.get((k.kernel, k.size, i))  # noqa: E731
+        parts = []
+        single = {i: get(i) for i in ("tiled", "omp") if ok(get(i))}
+        if len(single) == 2:
+            parts.append(f"Halide tiled / hand-written omp = {single['tiled']['median'] / single['omp']['median']:.2f}x")
+        best_single = max((r["median"] for r in single.values()), default=None)
         for t in ("temporal_t4", "temporal_t8"):
-            if t in r:
-                parts.append(f"{t} / best single-step = {r[t][0] / single_all:.2f}x")
-        lines.append(f"- {shape}_{dtype} {grid}: " + "; ".join(parts))
+            if ok(get(t)) and best_single:
+                parts.append(f"{t} / best single-step = {get(t)['median'] / best_single:.2f}x")
+        hand = [get(i)["median"] for i in ("tiled", "temporal_t2", "temporal_t4", "temporal_t8") if ok(get(i))]
+        auto = [(i, get(i)["median"]) for i in ordered_impls(df) if i.startswith(AUTOSCHEDULERS) and ok(get(i))]
+        if hand and auto:
+            name, rate = max(auto, key=lambda x: x[1])
+            parts.append(f"best autoscheduler ({name}) / best hand schedule = {rate / max(hand):.2f}x")
+        if parts:
+            lines.append(f"- {k.kernel} {k.size}: " + "; ".join(parts))
     return "\n".join(lines)
 
 
-def caches(ctx):
-    return ", ".join(f"L{c['level']} {c['type']} {c['size'] // 1024} KiB" for c in ctx.get("caches", []))
+def machine(ctx, run_path):
+    f = lambda key: float(ctx.get(key, "nan"))  # noqa: E731
+    caches = ", ".join(f"L{c['level']} {c['type']} {c['size'] // 1024} KiB" for c in ctx.get("caches", []))
+    return "\n".join([
+        f"- run: {ctx.get('date', '?')}, suite `{ctx.get('suite', '?')}`, raw results `{Path(run_path).name}`",
+        f"- CPU: {ctx.get('cpu_model', '?')}, {ctx.get('num_cpus', '?')} hardware threads; caches: {caches}",
+        f"- threads used (Halide and OpenMP, pinned count): {ctx.get('threads', '?')}; kernel ISA: "
+        f"{ctx.get('cpu_isa', '?')}",
+        f"- compiler: {ctx.get('compiler', '?')}; Halide {ctx.get('halide', '?')}",
+        f"- measured roofs (all threads): copy {f('copy_bw_roof_GBps'):.1f} GB/s (memcpy "
+        f"{f('copy_bw_memcpy_GBps'):.1f}, loop {f('copy_bw_loop_GBps'):.1f}), triad {f('triad_bw_GBps'):.1f} GB/s; "
+        f"FMA peak f32 {f('fma_peak_f32_GFLOPs'):.0f} GFLOP/s, f64 {f('fma_peak_f64_GFLOPs'):.0f} GFLOP/s",
+        f"- steps per timed run: {ctx.get('steps', '?')}",
+    ])
+
+
+LEGEND = """Cells: median G cell-steps/s over the repetitions, ± its coefficient of
+variation, · % of the roofline: min(FMA peak, ai x copy bandwidth), where ai is
+FLOP (2 per coefficient per cell-step) over the compulsory DRAM bytes (one read
+and one write of the grid per pass). Every stencil here has ai below the
+machine balance, so the memory roof decides; fusing T steps multiplies ai by T.
+`small` grids fit the LLC, so they can pass 100% of the DRAM roof. Best per
+row in bold. `n/a` cells give the reason a kernel did not run (an
+autoscheduled kernel refuses grids smaller than its tiles). A kernel whose
+output disagreed with the reference would show as `n/a: wrong result`."""
+
+
+def plot_roof(df, path):
+    impls = ordered_impls(df)
+    keys = row_keys(df)
+    recs = lookup(df)
+    fig, ax = plt.subplots(figsize=(max(10, 1.6 * len(keys)), 5.5))
+    width = 0.8 / len(impls)
+    cmap = plt.get_cmap("tab20")
+    for j, i in enumerate(impls):
+        ys = [recs[(k.kernel, k.size, i)]["roof_frac"] * 100 if ok(recs.get((k.kernel, k.size, i))) else 0
+              for k in keys]
+        ax.bar([x + (j - len(impls) / 2 + 0.5) * width for x in range(len(keys))], ys, width, label=i,
+               color=cmap(j % 20))
+    ax.axhline(100, color="black", lw=0.8, ls="--")
+    ax.set_xticks(range(len(keys)), [f"{k.kernel}\n{k.size}" for k in keys])
+    ax.set_ylabel("% of roofline (min(FMA peak, ai x copy BW))")
+    ax.set_title("Fraction of the measured roof per implementation (missing bar: did not run)")
+    ax.legend(ncol=4, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_temporal(df, path):
+    recs = lookup(df)
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for k in row_keys(df):
+        base = recs.get((k.kernel, k.size, "tiled"))
+        if not ok(base):
+            continue
+        pts = [(1, 1.0)] + [(t, recs[(k.kernel, k.size, f"temporal_t{t}")]["median"] / base["median"])
+                            for t in (2, 4, 8) if ok(recs.get((k.kernel, k.size, f"temporal_t{t}")))]
+        if len(pts) > 1:
+            ax.plot(*zip(*pts), marker="o", label=f"{k.kernel} {k.size}")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks([1, 2, 4, 8], ["1 (tiled)", "2", "4", "8"])
+    ax.axhline(1, color="black", lw=0.8, ls="--")
+    ax.set_xlabel("fused depth T (steps per pass)")
+    ax.set_ylabel("speed-up over the single-step tiled schedule")
+    ax.set_title("Temporal blocking: speed-up against fused depth")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def cmd_report(a):
+    ctx, df = load(a.json)
+    out = Path(a.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    plots = {"roof": out / "stencils_roof.png", "temporal": out / "stencils_temporal.png"}
+    plot_roof(df, plots["roof"])
+    plot_temporal(df, plots["temporal"])
+    md = "\n".join([
+        f"# {a.title}", "", machine(ctx, a.json), "", LEGEND, "", table(df), "",
+        "## Ratios (same run)", "", ratios(df), "",
+        "## Plots", "",
+        f"![% of roof per implementation]({plots['roof'].name})", "",
+        f"![temporal speed-up against T]({plots['temporal'].name})", "",
+        "Convolution layers: none in the catalog yet, so no GFLOP/s-per-layer plot.", "",
+    ])
+    (out / "stencils.md").write_text(md)
+    print(table(df))
+    print("\n" + ratios(df))
+    print(f"\n[report] {out / 'stencils.md'}")
+    for p in plots.values():
+        print(f"[report] plot: {p}")
+    return 1 if df.get("error", pd.Series(dtype=object)).astype(str).str.startswith("wrong").any() else 0
+
+
+def cmd_compare(a):
+    _, before = load(a.before)
+    _, after = load(a.after)
+    b, c = lookup(before), lookup(after)
+    lines = [f"Ratio after/before of median cell-steps/s: `{a.before}` -> `{a.after}`", "",
+             "| kernel | size | implementation | before G/s | after G/s | after/before |", "|---|---|---|---|---|---|"]
+    for key in sorted(set(b) | set(c)):
+        rb, rc = b.get(key), c.get(key)
+        fmt = lambda r: f"{r['median'] / 1e9:.2f}" if ok(r) else ("n/a" if r is not None else "-")  # noqa: E731
+        ratio = f"{rc['median'] / rb['median']:.2f}x" if ok(rb) and ok(rc) else "-"
+        lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {fmt(rb)} | {fmt(rc)} | {ratio} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if a.out:
+        Path(a.out).write_text(text)
+    return 0
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("json")
-    ap.add_argument("--out", help="also write the report to this Markdown file")
-    ap.add_argument("--title", default="stencilforge stencil benchmark")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("report", help="table, ratios and plots for one run")
+    r.add_argument("json")
+    r.add_argument("--out-dir", required=True)
+    r.add_argument("--title", default="stencilforge stencil benchmark")
+    c = sub.add_parser("compare", help="ratio per row between two runs")
+    c.add_argument("before")
+    c.add_argument("after")
+    c.add_argument("--out")
     a = ap.parse_args()
-    ctx, rows, errors = load(a.json)
-    head = [
-        f"# {a.title}",
-        "",
-        f"- date: {ctx.get('date', '?')}",
-        f"- CPU: {ctx.get('cpu_model', '?')}, {ctx.get('num_cpus', '?')} CPUs at {ctx.get('mhz_per_cpu', '?')} MHz,"
-        f" caches: {caches(ctx)}",
-        f"- threads used: {ctx.get('threads', '?')}, ISA: {ctx.get('cpu_isa', '?')},"
-        f" compiler: {ctx.get('compiler', '?')}, Halide {ctx.get('halide', '?')}",
-        f"- copy bandwidth (all threads, 512 MiB arrays): memcpy {float(ctx.get('copy_bw_memcpy_GBps', 0)):.1f} GB/s,"
-        f" STREAM-style loop {float(ctx.get('copy_bw_loop_GBps', 0)):.1f} GB/s; roof = the higher",
-        f"- steps per timed run: {ctx.get('steps', '?')}; cells: G cell-steps/s (bytes/s as % of the roof,"
-        " one read + one write of the grid per pass); median of the repetitions; best per row in bold",
-        "",
-    ]
-    text = "\n".join(head) + "\n" + table(rows, errors) + "\n\n## Ratios\n\n" + summary(rows) + "\n"
-    print(text)
-    if a.out:
-        with open(a.out, "w") as f:
-            f.write(text)
-    return 1 if errors else 0
+    return cmd_report(a) if a.cmd == "report" else cmd_compare(a)
 
 
 if __name__ == "__main__":

@@ -32,3 +32,5 @@ if [ ! -f "$stamp" ] || ! cmp -s tools/requirements.txt "$stamp"; then
 fi
 # A fixed path to Halide's CMake package for CMakePresets.json.
 ln -sfn "$(.venv/bin/python -c 'import halide; print(halide.install_dir())')" .venv/halide
+# Kokkos with the OpenMP backend (skipped when Kokkos_ROOT names the user's own).
+"$ROOT/tools/setup_kokkos.sh"

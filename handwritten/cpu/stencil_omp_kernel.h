@@ -20,15 +20,8 @@ namespace stencilforge::handwritten::SF_ISA_NAMESPACE {
 
 template <Pattern P, int R, int D>
 constexpr auto offsets_array() {
-    constexpr int n = P == Pattern::box ? (D == 3 ? (2 * R + 1) * (2 * R + 1) * (2 * R + 1) : (2 * R + 1) * (2 * R + 1))
-                                        : 2 * D * R + 1;
-    std::array<Offset, n> out{};
-    int k = 0;
-    const int rz = D == 3 ? R : 0;
-    for (int dz = -rz; dz <= rz; ++dz)
-        for (int dy = -R; dy <= R; ++dy)
-            for (int dx = -R; dx <= R; ++dx)
-                if (P == Pattern::box || (dx != 0) + (dy != 0) + (dz != 0) <= 1) out[k++] = {dx, dy, dz};
+    std::array<Offset, stencil_size(P, R, D)> out{};
+    for (int j = 0; j < stencil_size(P, R, D); ++j) out[j] = stencil_offset(P, R, D, j);
     return out;
 }
 

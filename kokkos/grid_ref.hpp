@@ -1,0 +1,23 @@
+// A grid as the Kokkos code sees it: a 1D View over the dense x-fastest data
+// plus its extents, indexed (x, y, z). Unmanaged, so it wraps caller memory.
+#pragma once
+
+#include <Kokkos_Core.hpp>
+
+#include <cstdint>
+
+namespace stencilforge::kokkos {
+
+using Exec = Kokkos::DefaultExecutionSpace;
+
+template <typename T>
+struct GridRef {
+    Kokkos::View<T *, Exec::memory_space, Kokkos::MemoryTraits<Kokkos::Unmanaged>> data;
+    std::int64_t nx, ny, nz;
+
+    KOKKOS_INLINE_FUNCTION T &operator()(std::int64_t x, std::int64_t y, std::int64_t z) const {
+        return data(x + nx * (y + ny * z));
+    }
+};
+
+}  // namespace stencilforge::kokkos
