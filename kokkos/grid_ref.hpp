@@ -10,6 +10,13 @@ namespace stencilforge::kokkos {
 
 using Exec = Kokkos::DefaultExecutionSpace;
 
+// Policies pick tile sizes by it: GPU blocks want warp-wide x, CPU tiles long rows.
+#if defined(KOKKOS_ENABLE_CUDA)
+inline constexpr bool kOnGpu = std::is_same_v<Exec, Kokkos::Cuda>;
+#else
+inline constexpr bool kOnGpu = false;
+#endif
+
 template <typename T>
 struct GridRef {
     Kokkos::View<T *, Exec::memory_space, Kokkos::MemoryTraits<Kokkos::Unmanaged>> data;

@@ -17,6 +17,7 @@ namespace stencilforge::kokkos {
 template <Pattern P, int R, int D, typename T>
 struct StencilPoint {
     static constexpr int count = stencil_size(P, R, D);
+    static constexpr int radius = R;
     T c[count];
     std::int64_t nx, ny, nz;  // the grid, which decides ring and interior
 
@@ -28,14 +29,22 @@ struct StencilPoint {
     // accessor finds that cell (they differ on a scratch tile).
     template <class Src>
     KOKKOS_INLINE_FUNCTION T operator()(const Src &src, std::int64_t x, std::int64_t y, std::int64_t z,
-                                        int ax, int ay, int az) const {
+                                        std::int64_t ax, std::int64_t ay, std::int64_t az) const {
         if (!interior(x, y, z)) return src(ax, ay, az);
+        return interior_value(src, ax, ay, az);
+    }
+
+    // The same expression for a cell the policy knows is interior: no branch,
+    // so a loop over interior cells vectorizes.
+    template <class Src>
+    KOKKOS_INLINE_FUNCTION T interior_value(const Src &src, std::int64_t ax, std::int64_t ay, std::int64_t az) const {
         return sum(src, ax, ay, az, std::make_integer_sequence<int, count>{});
     }
 
     // Summed in offset order, as the reference does.
     template <class Src, int... J>
-    KOKKOS_INLINE_FUNCTION T sum(const Src &src, int ax, int ay, int az, std::integer_sequence<int, J...>) const {
+    KOKKOS_INLINE_FUNCTION T sum(const Src &src, std::int64_t ax, std::int64_t ay, std::int64_t az,
+                                 std::integer_sequence<int, J...>) const {
         T total = 0;
         constexpr Offset o[] = {stencil_offset(P, R, D, J)...};
         ((total += c[J] * src(ax + o[J].dx, ay + o[J].dy, az + o[J].dz)), ...);

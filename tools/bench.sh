@@ -26,7 +26,11 @@ start=$SECONDS
 ./build/bench/sf_stencil_bench --suite="$suite" --benchmark_context="cpu_model=$cpu_model" \
     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2 \
     --benchmark_out="$json" --benchmark_out_format=json ${args[@]+"${args[@]}"} |
-    awk '/_median|ERROR/ { n++; roof = match($0, /roof_frac=[0-9.e-]+/) ? substr($0, RSTART + 10, RLENGTH - 10) * 100 : -1;
+    awk 'BEGIN { scale["m"] = 1e-3; scale["u"] = 1e-6; scale["k"] = 1e3 }
+         /_median|ERROR/ { n++; roof = -1;
+          if (match($0, /roof_frac=[0-9.]+[muk]?/)) {   # console counters carry SI suffixes
+              v = substr($0, RSTART + 10, RLENGTH - 10); s = substr(v, length(v));
+              roof = (s in scale ? substr(v, 1, length(v) - 1) * scale[s] : v) * 100 }
           if (roof >= 0) printf "[bench %3d] %-50s %9s %-3s %5.0f%% of roof\n", n, $1, $2, $3, roof;
           else printf "[bench %3d] %s\n", n, substr($0, 1, 160); fflush() }'
 echo "[bench] suite '$suite' ran in $((SECONDS - start)) s"

@@ -24,9 +24,10 @@ import pandas as pd  # noqa: E402
 NAME = re.compile(
     r"^(?P<kernel>(?P<shape>[a-z]+\dd\dr)_(?P<dtype>f\d\d))_(?P<sched>[a-z0-9-]+)_t(?P<depth>\d+)/(?P<size>[a-z]+)"
 )
-# Column order: Halide hand schedules, Halide autoschedulers, hand-written, the rest.
+# Column order: Halide hand schedules, Halide autoschedulers, Kokkos, hand-written, the rest.
 ORDER = ["naive", "tiled", "temporal_t2", "temporal_t4", "temporal_t8",
-         "mullapudi2016", "mullapudi2016_t4", "adams2019", "adams2019_t4", "li2018", "li2018_t4", "omp"]
+         "mullapudi2016", "mullapudi2016_t4", "adams2019", "adams2019_t4", "li2018", "li2018_t4",
+         "kokkos-flat", "kokkos-tiled", "kokkos-temporal_t2", "kokkos-temporal_t4", "kokkos-temporal_t8", "omp"]
 AUTOSCHEDULERS = ("mullapudi2016", "adams2019", "li2018")
 
 

@@ -13,15 +13,10 @@ namespace stencilforge::kokkos {
 
 template <int D>
 struct TemporalTile {
-#if defined(KOKKOS_ENABLE_CUDA)
-    static constexpr bool gpu = std::is_same_v<Exec, Kokkos::Cuda>;
-#else
-    static constexpr bool gpu = false;
-#endif
     // Inner tile; CPU tiles and their halos stay within a 1 MiB L2 for f32.
-    static constexpr int x = D == 2 ? (gpu ? 64 : 256) : (gpu ? 32 : 64);
-    static constexpr int y = D == 2 ? (gpu ? 16 : 64) : (gpu ? 8 : 16);
-    static constexpr int z = D == 2 ? 1 : (gpu ? 8 : 16);
+    static constexpr int x = D == 2 ? (kOnGpu ? 64 : 256) : (kOnGpu ? 32 : 64);
+    static constexpr int y = D == 2 ? (kOnGpu ? 16 : 64) : (kOnGpu ? 8 : 16);
+    static constexpr int z = D == 2 ? 1 : (kOnGpu ? 8 : 16);
 };
 
 template <typename T>
@@ -59,15 +54,15 @@ void temporal_pass(const Point &point, const GridRef<const T> &in, const GridRef
         // Grid coordinates of scratch cell (0, 0, 0).
         const std::int64_t ox = (t % tiles_x) * Tile::x - H, oy = (t / tiles_x % tiles_y) * Tile::y - H;
         const std::int64_t oz = D == 3 ? t / (tiles_x * tiles_y) * Tile::z - H : 0;
-        const auto clampi = [](std::int64_t v, std::int64_t hi) { return v < 0 ? 0 : (v > hi ? hi : v); };
+        const auto clampi = [](std::int64_t v, std::int64_t lo, std::int64_t hi) { return v < lo ? lo : (v > hi ? hi : v); };
 
         // Cells outside the grid load their nearest grid cell: they are ring
         // cells (identity) and never feed a cell inside the grid.
         Kokkos::parallel_for(Kokkos::TeamThreadRange(team, sy * sz), [&](std::int64_t row) {
             const std::int64_t ly = row % sy, lz = row / sy;
-            const std::int64_t gy = clampi(oy + ly, ny - 1), gz = clampi(oz + lz, nz - 1);
+            const std::int64_t gy = clampi(oy + ly, 0, ny - 1), gz = clampi(oz + lz, 0, nz - 1);
             Kokkos::parallel_for(Kokkos::ThreadVectorRange(team, sx), [&](std::int64_t lx) {
-                a(lx, ly, lz) = in(clampi(ox + lx, nx - 1), gy, gz);
+                a(lx, ly, lz) = in(clampi(ox + lx, 0, nx - 1), gy, gz);
             });
         });
         team.team_barrier();
@@ -79,9 +74,20 @@ void temporal_pass(const Point &point, const GridRef<const T> &in, const GridRef
             const std::int64_t ry = sy - 2 * lo, rz = sz - 2 * zlo;
             Kokkos::parallel_for(Kokkos::TeamThreadRange(team, ry * rz), [&](std::int64_t row) {
                 const std::int64_t ly = lo + row % ry, lz = zlo + row / ry;
-                Kokkos::parallel_for(Kokkos::ThreadVectorRange(team, lo, sx - lo), [&](std::int64_t lx) {
-                    dst(lx, ly, lz) = point(src, ox + lx, oy + ly, oz + lz, lx, ly, lz);
+                // The row's interior cells [ilo, ihi) take the branch-free
+                // expression (a loop that vectorizes); the rest keep their values.
+                std::int64_t ilo = lo, ihi = lo;
+                if (point.interior(R, oy + ly, D == 3 ? oz + lz : 0)) {
+                    ilo = clampi(R - ox, lo, sx - lo);
+                    ihi = clampi(nx - R - ox, ilo, sx - lo);
+                }
+                Kokkos::parallel_for(Kokkos::ThreadVectorRange(team, ilo, ihi), [&](std::int64_t lx) {
+                    dst(lx, ly, lz) = point.interior_value(src, lx, ly, lz);
                 });
+                Kokkos::parallel_for(Kokkos::ThreadVectorRange(team, lo, ilo),
+                                     [&](std::int64_t lx) { dst(lx, ly, lz) = src(lx, ly, lz); });
+                Kokkos::parallel_for(Kokkos::ThreadVectorRange(team, ihi, sx - lo),
+                                     [&](std::int64_t lx) { dst(lx, ly, lz) = src(lx, ly, lz); });
             });
             team.team_barrier();
         }

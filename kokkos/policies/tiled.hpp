@@ -10,32 +10,45 @@ namespace stencilforge::kokkos {
 
 template <int D>
 struct TileSizes {
-#if defined(KOKKOS_ENABLE_CUDA)
-    static constexpr bool gpu = std::is_same_v<Exec, Kokkos::Cuda>;
-#else
-    static constexpr bool gpu = false;
-#endif
     // (z,) y, x: outermost first, as the MDRange bounds.
-    static constexpr std::int64_t x = gpu ? 32 : 512, y = gpu ? 8 : 8, z = gpu ? 1 : 4;
+    static constexpr std::int64_t x = kOnGpu ? 32 : 512, y = 8, z = kOnGpu ? 1 : 4;
 };
 
+// Ring cells keep their values: whole rows (planes) at the y (z) faces, R
+// cells at both ends of every other row.
+template <int R, typename T>
+void copy_ring(const GridRef<const T> &in, const GridRef<T> &out) {
+    const std::int64_t nx = in.nx, ny = in.ny, nz = in.nz, zr = nz > 1 ? R : 0;
+    Kokkos::parallel_for("sf_ring", Kokkos::RangePolicy<Exec, Kokkos::IndexType<std::int64_t>>(0, ny * nz),
+                         KOKKOS_LAMBDA(std::int64_t row) {
+        const std::int64_t y = row % ny, z = row / ny;
+        const bool face = y < R || y >= ny - R || z < zr || z >= nz - zr;
+        for (std::int64_t x = 0; x < nx; x = (face || x + 1 < R || x >= nx - R) ? x + 1 : nx - R) {
+            out(x, y, z) = in(x, y, z);
+        }
+    });
+}
+
+// Interior cells tile by tile through the branch-free expression, then the ring.
 template <int D, class Point, typename T>
 void tiled_step(const Point &point, const GridRef<const T> &in, const GridRef<T> &out) {
     using Index = Kokkos::IndexType<std::int64_t>;
     using Tile = TileSizes<D>;
+    constexpr std::int64_t R = Point::radius;
     if constexpr (D == 2) {
         Kokkos::MDRangePolicy<Exec, Kokkos::Rank<2, Kokkos::Iterate::Right, Kokkos::Iterate::Right>, Index> range(
-            {0, 0}, {in.ny, in.nx}, {Tile::y, Tile::x});
+            {R, R}, {in.ny - R, in.nx - R}, {Tile::y, Tile::x});
         Kokkos::parallel_for("sf_tiled2d", range, KOKKOS_LAMBDA(std::int64_t y, std::int64_t x) {
-            out(x, y, 0) = point(in, x, y, 0, x, y, 0);
+            out(x, y, 0) = point.interior_value(in, x, y, 0);
         });
     } else {
         Kokkos::MDRangePolicy<Exec, Kokkos::Rank<3, Kokkos::Iterate::Right, Kokkos::Iterate::Right>, Index> range(
-            {0, 0, 0}, {in.nz, in.ny, in.nx}, {Tile::z, Tile::y, Tile::x});
+            {R, R, R}, {in.nz - R, in.ny - R, in.nx - R}, {Tile::z, Tile::y, Tile::x});
         Kokkos::parallel_for("sf_tiled3d", range, KOKKOS_LAMBDA(std::int64_t z, std::int64_t y, std::int64_t x) {
-            out(x, y, z) = point(in, x, y, z, x, y, z);
+            out(x, y, z) = point.interior_value(in, x, y, z);
         });
     }
+    copy_ring<R>(in, out);
 }
 
 }  // namespace stencilforge::kokkos
