@@ -57,7 +57,13 @@ def load(path):
         elif agg == "cv":
             rec["cv"] = b["cell_steps/s"]
     df = pd.DataFrame([{"kernel": k, "size": s, "impl": i, **r} for (k, s, i), r in recs.items()])
-    return data["context"], df
+    ctx = data["context"]
+    # Which roof bounds a kernel: memory (m) below the machine balance, FMA (c) above.
+    balance = {d: float(ctx.get(f"fma_peak_{d}_GFLOPs", "nan")) / float(ctx.get("copy_bw_roof_GBps", "nan"))
+               for d in ("f32", "f64")}
+    if "ai" in df:
+        df["bound"] = ["c" if ai >= balance[d] else "m" for ai, d in zip(df["ai"], df["dtype"])]
+    return ctx, df
 
 
 def ordered_impls(df):
@@ -80,7 +86,7 @@ def cell(rec, best):
     if rec["median"] == best:
         text = f"**{text}**"
     spread = f" ±{rec['cv'] * 100:.0f}%" if pd.notna(rec.get("cv")) else ""
-    return f"{text}{spread} · {rec['roof_frac'] * 100:.0f}%"
+    return f"{text}{spread} · {rec['roof_frac'] * 100:.0f}% {rec['bound']}"
 
 
 def lookup(df):
@@ -122,6 +128,11 @@ def ratios(df):
         if hand and auto:
             name, rate = max(auto, key=lambda x: x[1])
             parts.append(f"best autoscheduler ({name}) / best hand schedule = {rate / max(hand):.2f}x")
+        best_halide = max(hand + [r for _, r in auto], default=None)
+        for kk in ("kokkos-tiled", "kokkos-temporal_t4"):
+            if ok(get(kk)) and best_halide and ok(get("omp")):
+                parts.append(f"{kk} / best Halide = {get(kk)['median'] / best_halide:.2f}x, "
+                             f"/ omp = {get(kk)['median'] / get('omp')['median']:.2f}x")
         if parts:
             lines.append(f"- {k.kernel} {k.size}: " + "; ".join(parts))
     return "\n".join(lines)
@@ -138,7 +149,9 @@ def machine(ctx, run_path):
         f"- compiler: {ctx.get('compiler', '?')}; Halide {ctx.get('halide', '?')}",
         f"- measured roofs (all threads): copy {f('copy_bw_roof_GBps'):.1f} GB/s (memcpy "
         f"{f('copy_bw_memcpy_GBps'):.1f}, loop {f('copy_bw_loop_GBps'):.1f}), triad {f('triad_bw_GBps'):.1f} GB/s; "
-        f"FMA peak f32 {f('fma_peak_f32_GFLOPs'):.0f} GFLOP/s, f64 {f('fma_peak_f64_GFLOPs'):.0f} GFLOP/s",
+        f"FMA peak f32 {f('fma_peak_f32_GFLOPs'):.0f} GFLOP/s, f64 {f('fma_peak_f64_GFLOPs'):.0f} GFLOP/s; "
+        f"machine balance {f('fma_peak_f32_GFLOPs') / f('copy_bw_roof_GBps'):.1f} FLOP/byte (f32), "
+        f"{f('fma_peak_f64_GFLOPs') / f('copy_bw_roof_GBps'):.1f} (f64)",
         f"- steps per timed run: {ctx.get('steps', '?')}",
     ])
 
@@ -146,8 +159,9 @@ def machine(ctx, run_path):
 LEGEND = """Cells: median G cell-steps/s over the repetitions, ± its coefficient of
 variation, · % of the roofline: min(FMA peak, ai x copy bandwidth), where ai is
 FLOP (2 per coefficient per cell-step) over the compulsory DRAM bytes (one read
-and one write of the grid per pass). Every stencil here has ai below the
-machine balance, so the memory roof decides; fusing T steps multiplies ai by T.
+and one write of the grid per pass; fusing T steps multiplies ai by T). The
+letter says which roof applies: `m` memory (ai below the machine balance, FMA
+peak / copy bandwidth), `c` compute (ai above it).
 `small` grids fit the LLC, so they can pass 100% of the DRAM roof. Best per
 row in bold. `n/a` cells give the reason a kernel did not run (an
 autoscheduled kernel refuses grids smaller than its tiles). A kernel whose
@@ -158,7 +172,7 @@ def plot_roof(df, path):
     impls = ordered_impls(df)
     keys = row_keys(df)
     recs = lookup(df)
-    fig, ax = plt.subplots(figsize=(max(10, 1.6 * len(keys)), 5.5))
+    fig, ax = plt.subplots(figsize=(max(10, 1.6 * len(keys)), 6.5))
     width = 0.8 / len(impls)
     cmap = plt.get_cmap("tab20")
     for j, i in enumerate(impls):
@@ -170,7 +184,7 @@ def plot_roof(df, path):
     ax.set_xticks(range(len(keys)), [f"{k.kernel}\n{k.size}" for k in keys])
     ax.set_ylabel("% of roofline (min(FMA peak, ai x copy BW))")
     ax.set_title("Fraction of the measured roof per implementation (missing bar: did not run)")
-    ax.legend(ncol=4, fontsize=8)
+    ax.legend(ncol=6, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
