@@ -1,7 +1,8 @@
 # Reads catalog.json (the one kernel catalog) and expands it into the variant
 # list every other part of the build uses: SF_VARIANTS, plus for each variant V
 # the variables SF_<V>_SHAPE/PATTERN/DIMS/RADIUS/DTYPE/SCHEDULE/ENGINE/DEPTH/REMAINDER/X_GRANULE/
-# AUTOSCHEDULER/AUTOSCHEDULER_PARAMS/PLANNED_GRID/DESCRIPTION.
+# AUTOSCHEDULER/AUTOSCHEDULER_PARAMS/PLANNED_GRID/DEVICE (host, opencl, cuda)/
+# HALIDE_SCHEDULE (the generator's schedule name)/DESCRIPTION.
 set(SF_CATALOG_FILE "${PROJECT_SOURCE_DIR}/catalog.json")
 set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SF_CATALOG_FILE}")
 file(READ "${SF_CATALOG_FILE}" _sf_json)
@@ -60,16 +61,31 @@ foreach (_s RANGE ${_last_shape})
             if (NOT _no_planned)
                 _sf_json_list(_planned_grid implementations ${_m} planned_grid ${_dims})
             endif ()
-            list(APPEND SF_SCHEDULES "${_schedule}")
-            foreach (_depth IN LISTS _depths)
-                set(_v "${_shape}_${_dtype}_${_schedule}_t${_depth}")
-                list(APPEND SF_VARIANTS "${_v}")
-                foreach (_field shape pattern dims radius dtype schedule engine depth remainder x_granule
-                               autoscheduler autoscheduler_params planned_grid)
-                    string(TOUPPER "${_field}" _F)
-                    set(SF_${_v}_${_F} "${_${_field}}")
+            # Device variants (GPU schedules) exist once per device API; their
+            # schedule label says which: opencl_gpu_tiled, cuda_gpu_tiled.
+            string(JSON _n_devices ERROR_VARIABLE _no_devices LENGTH "${_sf_json}" implementations ${_m} devices)
+            set(_devices "host")
+            if (NOT _no_devices)
+                _sf_json_list(_devices implementations ${_m} devices)
+            endif ()
+            set(_halide_schedule "${_schedule}")
+            foreach (_device IN LISTS _devices)
+                set(_label "${_schedule}")
+                if (NOT _device STREQUAL "host")
+                    set(_label "${_device}_${_schedule}")
+                endif ()
+                list(APPEND SF_SCHEDULES "${_label}")
+                foreach (_depth IN LISTS _depths)
+                    set(_v "${_shape}_${_dtype}_${_label}_t${_depth}")
+                    list(APPEND SF_VARIANTS "${_v}")
+                    foreach (_field shape pattern dims radius dtype engine depth remainder x_granule
+                                   autoscheduler autoscheduler_params planned_grid device halide_schedule)
+                        string(TOUPPER "${_field}" _F)
+                        set(SF_${_v}_${_F} "${_${_field}}")
+                    endforeach ()
+                    set(SF_${_v}_SCHEDULE "${_label}")
+                    set(SF_${_v}_DESCRIPTION "${_desc}")
                 endforeach ()
-                set(SF_${_v}_DESCRIPTION "${_desc}")
             endforeach ()
         endforeach ()
     endforeach ()

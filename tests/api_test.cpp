@@ -105,6 +105,17 @@ TEST_F(ApiTest, ZeroStepsCopies) {
     EXPECT_EQ(out, in);
 }
 
+TEST_F(ApiTest, MissingDeviceIsAClearError) {
+    // Every device variant whose device this machine lacks is refused up front.
+    int checked = 0;
+    for (const auto &v : catalog()) {
+        if (v.shape != "star2d1r" || v.dtype != DType::f32 || device_available(v.device)) continue;
+        expect_rejected([&] { run(v.name, in_view, out_view, 1, coeffs); }, out, "needs a " + v.device + " device");
+        ++checked;
+    }
+    if (checked == 0) GTEST_SKIP() << "every device API of the catalog is available here: " << describe_devices();
+}
+
 TEST(Plan, CoversEveryStepCountWithFullPassesFirst) {
     for (const auto &v : catalog()) {
         for (int steps = 0; steps <= 19; ++steps) {

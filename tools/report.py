@@ -22,12 +22,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 NAME = re.compile(
-    r"^(?P<kernel>(?P<shape>[a-z]+\dd\dr)_(?P<dtype>f\d\d))_(?P<sched>[a-z0-9-]+)_t(?P<depth>\d+)/(?P<size>[a-z]+)"
+    r"^(?P<kernel>(?P<shape>[a-z]+\dd\dr)_(?P<dtype>f\d\d))_(?P<sched>[a-z0-9_-]+?)_t(?P<depth>\d+)/(?P<size>[a-z]+)"
 )
 # Column order: Halide hand schedules, Halide autoschedulers, Kokkos, hand-written, the rest.
 ORDER = ["naive", "tiled", "temporal_t2", "temporal_t4", "temporal_t8",
          "mullapudi2016", "mullapudi2016_t4", "adams2019", "adams2019_t4", "li2018", "li2018_t4",
-         "kokkos-flat", "kokkos-tiled", "kokkos-temporal_t2", "kokkos-temporal_t4", "kokkos-temporal_t8", "omp"]
+         "kokkos-flat", "kokkos-tiled", "kokkos-temporal_t2", "kokkos-temporal_t4", "kokkos-temporal_t8", "omp",
+         "opencl_gpu_tiled", "cuda_gpu_tiled"]
 AUTOSCHEDULERS = ("mullapudi2016", "adams2019", "li2018")
 
 
@@ -81,7 +82,7 @@ def cell(rec, best):
     if rec is None:
         return "-"
     if isinstance(rec.get("error"), str):
-        return "n/a: " + rec["error"].replace("|", "/")[:160]
+        return "n/a: " + rec["error"].replace("|", "/").replace("\n", " ")[:160]
     text = f"{rec['median'] / 1e9:.2f}"
     if rec["median"] == best:
         text = f"**{text}**"

@@ -25,16 +25,18 @@ void print_catalog(bool as_json) {
             j.push_back({{"name", v.name}, {"shape", v.shape}, {"pattern", to_string(v.pattern)}, {"dims", v.dims},
                          {"radius", v.radius}, {"dtype", to_string(v.dtype)}, {"schedule", v.schedule},
                          {"engine", v.engine}, {"depth", v.depth}, {"coefficients", v.num_coefficients()},
-                         {"autoscheduler", v.autoscheduler}, {"description", v.description}});
+                         {"autoscheduler", v.autoscheduler}, {"device", v.device},
+                         {"runs_here", device_available(v.device)}, {"description", v.description}});
         }
         std::cout << j.dump(2) << "\n";
         return;
     }
-    std::printf("%-33s %-9s %-5s %-14s %-12s %5s %6s\n", "kernel", "shape", "dtype", "schedule", "engine", "depth",
-                "coeffs");
+    std::printf("%-33s %-9s %-5s %-17s %-12s %5s %6s  %s\n", "kernel", "shape", "dtype", "schedule", "engine", "depth",
+                "coeffs", "runs here");
     for (const auto &v : catalog()) {
-        std::printf("%-33s %-9s %-5s %-14s %-12s %5d %6d\n", v.name.c_str(), v.shape.c_str(),
-                    to_string(v.dtype).c_str(), v.schedule.c_str(), v.engine.c_str(), v.depth, v.num_coefficients());
+        std::printf("%-33s %-9s %-5s %-17s %-12s %5d %6d  %s\n", v.name.c_str(), v.shape.c_str(),
+                    to_string(v.dtype).c_str(), v.schedule.c_str(), v.engine.c_str(), v.depth, v.num_coefficients(),
+                    device_available(v.device) ? "yes" : ("no (needs " + v.device + ")").c_str());
     }
 }
 
@@ -94,6 +96,8 @@ int main(int argc, char **argv) {
     std::string desc_kernel;
     desc->add_option("kernel", desc_kernel, "Kernel name")->required();
 
+    auto *devices = app.add_subcommand("devices", "Which compute devices (host, OpenCL, CUDA) this machine has");
+
     auto *runc = app.add_subcommand("run", "Apply a kernel to a .npy grid and write the result as .npy");
     std::string kernel, in_path, out_path;
     int steps = 1, threads = 0;
@@ -113,6 +117,7 @@ int main(int argc, char **argv) {
     try {
         if (*list) print_catalog(as_json);
         if (*desc) describe(desc_kernel);
+        if (*devices) std::cout << describe_devices() << "\n";
         if (*runc) {
             if (threads > 0) set_num_threads(threads);
             run_file(kernel, in_path, out_path, steps, coeffs);

@@ -2,6 +2,7 @@
 // `out` and scratch grids so the last pass lands in `out`.
 #include "kernel_table.h"
 #include "stencilforge/cpu.h"
+#include "stencilforge/devices.h"
 #include "stencilforge/run.h"
 
 #include "HalideBuffer.h"
@@ -67,9 +68,11 @@ void validate(const VariantInfo &v, const ConstGridView &in, const GridView &out
     }
 }
 
+// `to` by reference: a device kernel attaches its device allocation to it,
+// and the data must still be there for the next pass or the copy back.
 template <typename T>
 void call_one(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Runtime::Buffer<T> &coeffs,
-              Halide::Runtime::Buffer<T> to) {
+              Halide::Runtime::Buffer<T> &to) {
     t_halide_error.clear();
     const int rc = detail::kernel_for(v)(from.raw_buffer(), coeffs.raw_buffer(), to.raw_buffer());
     if (rc == halide_error_code_access_out_of_bounds && !v.autoscheduler.empty()) {
@@ -77,6 +80,10 @@ void call_one(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Ru
         // for; its bounds check (run before any store) refuses smaller grids.
         fail("kernel '" + v.name + "' (scheduled by Halide's " + v.autoscheduler +
              " autoscheduler) does not run on this grid, which is smaller than one of its tiles: " + t_halide_error);
+    }
+    if (rc != 0 && v.device != "host") {
+        fail("kernel '" + v.name + "' failed on its " + v.device + " device (Halide error " + std::to_string(rc) +
+             (t_halide_error.empty() ? ")" : "): " + t_halide_error));
     }
     if (rc != 0) {
         fail("kernel '" + v.name + "' failed (Halide error " + std::to_string(rc) +
@@ -96,8 +103,9 @@ void call_kernel(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide:
         call_one(v, from, coeffs, to);
         return;
     }
-    call_one(v, from, coeffs, to.cropped(0, 0, w - w % g));
-    call_one(v, from, coeffs, to.cropped(0, w - g, g));
+    auto left = to.cropped(0, 0, w - w % g), right = to.cropped(0, w - g, g);
+    call_one(v, from, coeffs, left);
+    call_one(v, from, coeffs, right);
 }
 
 template <typename T>
@@ -109,6 +117,11 @@ void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridVie
     Halide::Runtime::Buffer<T> coeffs(weights.data(), static_cast<int>(weights.size()));
     Halide::Runtime::Buffer<T> src(const_cast<T *>(static_cast<const T *>(in.data)), shape);
     Halide::Runtime::Buffer<T> dst(static_cast<T *>(out.data), shape);
+    // Halide copies a buffer to a device only when its host side is marked
+    // dirty; wrapped caller memory is not, and a device kernel would read
+    // uninitialized device memory. Host kernels ignore the flag.
+    src.set_host_dirty();
+    coeffs.set_host_dirty();
     const std::size_t n = plan.size();
     // A kernel that refuses a grid does so on its first call, before it
     // stores anything. One variant: ping-pong between `out` and one scratch
@@ -131,6 +144,14 @@ void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridVie
                                                       : &scratch[left % scratch.size()];
         call_kernel(*plan[i], *from, coeffs, *to);
         from = to;
+    }
+    // A device kernel leaves its result on the device; the caller reads host memory.
+    if (dst.device_dirty()) {
+        t_halide_error.clear();
+        if (const int rc = dst.copy_to_host(); rc != 0) {
+            fail("copying the result back from the device failed (Halide error " + std::to_string(rc) + "): " +
+                 t_halide_error);
+        }
     }
 }
 
@@ -174,6 +195,12 @@ void run(std::string_view name, ConstGridView in, GridView out, int steps, std::
     const VariantInfo *v = &require_variant(name);
     validate(*v, in, out, steps, coefficients);
     const auto plan = plan_passes(name, steps);
+    for (const VariantInfo *p : plan) {
+        if (!device_available(p->device)) {
+            fail("kernel '" + p->name + "' needs a " + p->device + " device and this machine has none (" +
+                 describe_devices() + ")");
+        }
+    }
     detail::ensure_cpu_hooks();
     static const bool handler = [] {
         halide_set_error_handler(capture_halide_error);

@@ -19,7 +19,7 @@ struct VariantInfo {
     int dims;                 // 2 or 3
     int radius;
     DType dtype;
-    std::string schedule;     // naive, tiled, temporal, omp, ...
+    std::string schedule;     // naive, tiled, temporal, omp, opencl_gpu_tiled, ...
     std::string engine;       // "halide" or "handwritten"
     int depth;                // steps fused in one pass (T)
     std::string remainder;    // schedule that runs steps left over when steps % depth != 0
@@ -27,6 +27,7 @@ struct VariantInfo {
     std::string autoscheduler;  // Halide autoscheduler that scheduled it; empty for schedules/ files
     std::vector<std::int64_t> planned_grid;  // the grid the autoscheduler planned for (it runs on any
                                              // grid at least this large; smaller ones may be refused)
+    std::string device;       // where it computes: "host", or a device API ("opencl", "cuda")
     std::string description;  // what the schedule does
 
     int num_coefficients() const;

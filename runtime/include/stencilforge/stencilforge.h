@@ -3,6 +3,7 @@
 
 #include "stencilforge/catalog.h"
 #include "stencilforge/cpu.h"
+#include "stencilforge/devices.h"
 #include "stencilforge/error.h"
 #include "stencilforge/grid.h"
 #include "stencilforge/run.h"
