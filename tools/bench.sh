@@ -27,6 +27,7 @@ start=$SECONDS
     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2 \
     --benchmark_out="$json" --benchmark_out_format=json ${args[@]+"${args[@]}"} |
     awk 'BEGIN { scale["m"] = 1e-3; scale["u"] = 1e-6; scale["k"] = 1e3 }
+         /ERROR/ { if ($1 == last_error) next; last_error = $1 }   # one line per kernel, not per repetition
          /_median|ERROR/ { n++; roof = -1;
           if (match($0, /roof_frac=[0-9.]+[muk]?/)) {   # console counters carry SI suffixes
               v = substr($0, RSTART + 10, RLENGTH - 10); s = substr(v, length(v));
