@@ -9,20 +9,26 @@ namespace stencilforge::schedules {
 
 using namespace Halide;
 
-static void gpu_tile_all(Func f, const std::vector<Var> &v, const Knobs &k) {
+GpuBlocks gpu_tile_all(Func f, const std::vector<Var> &v, const Knobs &k) {
     Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), zo("zo"), zi("zi");
     const int tx = k.pick(k.tile_x, 32), ty = k.pick(k.tile_y, 8), tz = k.pick(k.tile_z, 2);
     if (v.size() == 2) {
         f.gpu_tile(v[0], v[1], xo, yo, xi, yi, tx, ty, TailStrategy::GuardWithIf);
-    } else {
-        f.gpu_tile(v[0], v[1], v[2], xo, yo, zo, xi, yi, zi, tx, ty / 2, tz, TailStrategy::GuardWithIf);
+        return {xo, {tx, ty}};
+    }
+    f.gpu_tile(v[0], v[1], v[2], xo, yo, zo, xi, yi, zi, tx, ty / 2, tz, TailStrategy::GuardWithIf);
+    return {xo, {tx, ty / 2, tz}};
+}
+
+void require_gpu(const StencilContext &ctx, const char *schedule) {
+    if (!ctx.target.has_gpu_feature()) {
+        throw CompileError(std::string("schedule ") + schedule + " needs a GPU target (cuda or opencl), got " +
+                           ctx.target.to_string());
     }
 }
 
 static void gpu_tiled(StencilContext &ctx) {
-    if (!ctx.target.has_gpu_feature()) {
-        throw CompileError("schedule gpu_tiled needs a GPU target (cuda or opencl), got " + ctx.target.to_string());
-    }
+    require_gpu(ctx, "gpu_tiled");
     auto &steps = ctx.stages.steps;
     for (size_t k = 1; k + 1 < steps.size(); ++k) {
         steps[k].compute_root();

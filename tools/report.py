@@ -28,7 +28,7 @@ NAME = re.compile(
 ORDER = ["naive", "tiled", "temporal_t2", "temporal_t4", "temporal_t8",
          "mullapudi2016", "mullapudi2016_t4", "adams2019", "adams2019_t4", "li2018", "li2018_t4",
          "kokkos-flat", "kokkos-tiled", "kokkos-temporal_t2", "kokkos-temporal_t4", "kokkos-temporal_t8", "omp",
-         "opencl_gpu_tiled", "cuda_gpu_tiled"]
+         "opencl_gpu_tiled", "opencl_gpu_smem", "cuda_gpu_tiled", "cuda_gpu_smem"]
 AUTOSCHEDULERS = ("mullapudi2016", "adams2019", "li2018")
 
 
