@@ -2,7 +2,8 @@
 # list every other part of the build uses: SF_VARIANTS, plus for each variant V
 # the variables SF_<V>_SHAPE/PATTERN/DIMS/RADIUS/DTYPE/SCHEDULE/ENGINE/DEPTH/REMAINDER/X_GRANULE/
 # AUTOSCHEDULER/AUTOSCHEDULER_PARAMS/PLANNED_GRID/DEVICE (host, opencl, cuda)/
-# HALIDE_SCHEDULE (the generator's schedule name)/DESCRIPTION.
+# HALIDE_SCHEDULE (the generator's schedule name)/CTYPE (float, double)/
+# HALIDE_TYPE (float32, float64)/DESCRIPTION.
 set(SF_CATALOG_FILE "${PROJECT_SOURCE_DIR}/catalog.json")
 set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SF_CATALOG_FILE}")
 file(READ "${SF_CATALOG_FILE}" _sf_json)
@@ -45,6 +46,12 @@ _sf_json_list(_dtypes dtypes)
 math(EXPR _last_shape "${_n_shapes} - 1")
 math(EXPR _last_impl "${_n_impls} - 1")
 
+# The element type of each catalog dtype, as C++ and Halide spell it.
+set(_ctype_f32 float)
+set(_ctype_f64 double)
+set(_halide_type_f32 float32)
+set(_halide_type_f64 float64)
+
 set(SF_VARIANTS "")
 set(SF_SCHEDULES "")
 foreach (_s RANGE ${_last_shape})
@@ -82,6 +89,8 @@ foreach (_s RANGE ${_last_shape})
                         set(SF_${_v}_${_F} "${_${_field}}")
                     endforeach ()
                     set(SF_${_v}_SCHEDULE "${_label}")
+                    set(SF_${_v}_CTYPE "${_ctype_${_dtype}}")
+                    set(SF_${_v}_HALIDE_TYPE "${_halide_type_${_dtype}}")
                     set(SF_${_v}_DESCRIPTION "${_desc}")
                 endforeach ()
             endforeach ()

@@ -1,5 +1,6 @@
 // A grid as the Kokkos code sees it: a 1D View over the dense x-fastest data
-// plus its extents, indexed (x, y, z). Unmanaged, so it wraps caller memory.
+// plus its extents, indexed (x, y, z). Unmanaged, so it wraps caller memory
+// (or a team's scratch).
 #pragma once
 
 #include <Kokkos_Core.hpp>
@@ -17,9 +18,11 @@ inline constexpr bool kOnGpu = std::is_same_v<Exec, Kokkos::Cuda>;
 inline constexpr bool kOnGpu = false;
 #endif
 
-template <typename T>
+// Space: the execution space's memory for grids, its scratch memory for a
+// team's tile (the temporal policy).
+template <typename T, class Space = Exec::memory_space>
 struct GridRef {
-    Kokkos::View<T *, Exec::memory_space, Kokkos::MemoryTraits<Kokkos::Unmanaged>> data;
+    Kokkos::View<T *, Space, Kokkos::MemoryTraits<Kokkos::Unmanaged>> data;
     std::int64_t nx, ny, nz;
 
     KOKKOS_INLINE_FUNCTION T &operator()(std::int64_t x, std::int64_t y, std::int64_t z) const {

@@ -20,20 +20,14 @@ struct TemporalTile {
 };
 
 template <typename T>
-struct ScratchRef {
-    Kokkos::View<T *, Exec::scratch_memory_space, Kokkos::MemoryTraits<Kokkos::Unmanaged>> data;
-    std::int64_t sx, sy;
-    KOKKOS_INLINE_FUNCTION T &operator()(std::int64_t x, std::int64_t y, std::int64_t z) const {
-        return data(x + sx * (y + sy * z));
-    }
-};
+using ScratchRef = GridRef<T, Exec::scratch_memory_space>;
 
 template <int D, int R, int Depth, class Point, typename T>
 void temporal_pass(const Point &point, const GridRef<const T> &in, const GridRef<T> &out) {
     using Tile = TemporalTile<D>;
     using Policy = Kokkos::TeamPolicy<Exec>;
     using Member = typename Policy::member_type;
-    using Scratch = Kokkos::View<T *, Exec::scratch_memory_space, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+    using Scratch = decltype(ScratchRef<T>::data);
     constexpr int H = Depth * R;
     constexpr std::int64_t sx = Tile::x + 2 * H, sy = Tile::y + 2 * H, sz = D == 3 ? Tile::z + 2 * H : 1;
     constexpr std::int64_t volume = sx * sy * sz;
@@ -48,8 +42,8 @@ void temporal_pass(const Point &point, const GridRef<const T> &in, const GridRef
     policy.set_scratch_size(level, Kokkos::PerTeam(bytes));
 
     Kokkos::parallel_for("sf_temporal", policy, KOKKOS_LAMBDA(const Member &team) {
-        const ScratchRef<T> a{Scratch(team.team_scratch(level), volume), sx, sy};
-        const ScratchRef<T> b{Scratch(team.team_scratch(level), volume), sx, sy};
+        const ScratchRef<T> a{Scratch(team.team_scratch(level), volume), sx, sy, sz};
+        const ScratchRef<T> b{Scratch(team.team_scratch(level), volume), sx, sy, sz};
         const std::int64_t t = team.league_rank();
         // Grid coordinates of scratch cell (0, 0, 0).
         const std::int64_t ox = (t % tiles_x) * Tile::x - H, oy = (t / tiles_x % tiles_y) * Tile::y - H;

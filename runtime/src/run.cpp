@@ -81,13 +81,9 @@ void call_one(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Ru
         fail("kernel '" + v.name + "' (scheduled by Halide's " + v.autoscheduler +
              " autoscheduler) does not run on this grid, which is smaller than one of its tiles: " + t_halide_error);
     }
-    if (rc != 0 && v.device != "host") {
-        fail("kernel '" + v.name + "' failed on its " + v.device + " device (Halide error " + std::to_string(rc) +
-             (t_halide_error.empty() ? ")" : "): " + t_halide_error));
-    }
     if (rc != 0) {
-        fail("kernel '" + v.name + "' failed (Halide error " + std::to_string(rc) +
-             (t_halide_error.empty() ? ")" : "): " + t_halide_error));
+        fail("kernel '" + v.name + "' failed" + (v.device == "host" ? "" : " on its " + v.device + " device") +
+             " (Halide error " + std::to_string(rc) + (t_halide_error.empty() ? ")" : "): " + t_halide_error));
     }
 }
 
