@@ -1,5 +1,6 @@
 // run(): validate everything, then ping-pong the passes of the plan between
 // `out` and scratch grids so the last pass lands in `out`.
+#include "halide_call.h"
 #include "kernel_table.h"
 #include "stencilforge/cpu.h"
 #include "stencilforge/devices.h"
@@ -14,15 +15,7 @@
 
 namespace stencilforge {
 
-namespace detail {
-void ensure_cpu_hooks();
-}
-
 namespace {
-
-thread_local std::string t_halide_error;
-
-void capture_halide_error(void *, const char *msg) { t_halide_error = msg ? msg : ""; }
 
 [[noreturn]] void fail(const std::string &what) { throw Error(what); }
 
@@ -73,17 +66,17 @@ void validate(const VariantInfo &v, const ConstGridView &in, const GridView &out
 template <typename T>
 void call_one(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Runtime::Buffer<T> &coeffs,
               Halide::Runtime::Buffer<T> &to) {
-    t_halide_error.clear();
+    detail::prepare_halide_call();
     const int rc = detail::kernel_for(v)(from.raw_buffer(), coeffs.raw_buffer(), to.raw_buffer());
     if (rc == halide_error_code_access_out_of_bounds && !v.autoscheduler.empty()) {
         // Autoscheduled code splits loops for the grid size it was planned
         // for; its bounds check (run before any store) refuses smaller grids.
         fail("kernel '" + v.name + "' (scheduled by Halide's " + v.autoscheduler +
-             " autoscheduler) does not run on this grid, which is smaller than one of its tiles: " + t_halide_error);
+             " autoscheduler) does not run on this grid, which is smaller than one of its tiles: " + detail::last_halide_error());
     }
     if (rc != 0) {
         fail("kernel '" + v.name + "' failed" + (v.device == "host" ? "" : " on its " + v.device + " device") +
-             " (Halide error " + std::to_string(rc) + (t_halide_error.empty() ? ")" : "): " + t_halide_error));
+             " (Halide error " + std::to_string(rc) + (detail::last_halide_error().empty() ? ")" : "): " + detail::last_halide_error()));
     }
 }
 
@@ -143,10 +136,10 @@ void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridVie
     }
     // A device kernel leaves its result on the device; the caller reads host memory.
     if (dst.device_dirty()) {
-        t_halide_error.clear();
+        detail::prepare_halide_call();
         if (const int rc = dst.copy_to_host(); rc != 0) {
             fail("copying the result back from the device failed (Halide error " + std::to_string(rc) + "): " +
-                 t_halide_error);
+                 detail::last_halide_error());
         }
     }
 }
@@ -197,12 +190,6 @@ void run(std::string_view name, ConstGridView in, GridView out, int steps, std::
                  describe_devices() + ")");
         }
     }
-    detail::ensure_cpu_hooks();
-    static const bool handler = [] {
-        halide_set_error_handler(capture_halide_error);
-        return true;
-    }();
-    (void)handler;
     if (plan.empty()) {
         std::memcpy(out.data, in.data, in.bytes());
         return;

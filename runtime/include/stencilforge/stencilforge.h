@@ -2,6 +2,7 @@
 #pragma once
 
 #include "stencilforge/catalog.h"
+#include "stencilforge/conv.h"
 #include "stencilforge/cpu.h"
 #include "stencilforge/devices.h"
 #include "stencilforge/error.h"

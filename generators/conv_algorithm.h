@@ -1,0 +1,57 @@
+// The convolution algorithms: image filters (2D and separable correlation with
+// a boundary mode) and DNN layers (direct, im2col + GEMM, Winograd, depthwise).
+// What each output is, nothing about loop order: schedules/ decides that.
+#pragma once
+
+#include "Halide.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace stencilforge {
+
+// How a filter reads outside the image: `constant` returns a value (0 is the
+// zero mode), `clamp` the nearest edge pixel, `mirror` reflects without
+// repeating the edge (dcb|abcd|cba, OpenCV's BORDER_REFLECT_101).
+enum class Boundary { constant, clamp, mirror };
+
+// The stages of one convolution pipeline, handed to a schedule.
+struct ConvStages {
+    std::vector<Halide::Var> vars;  // the output's: x, y, c (filters) or c, x, y, n (layers)
+    Halide::Func output;            // the pipeline's output
+    Halide::Func acc;               // the reduction behind the output (Winograd: the channel GEMM M)
+    Halide::RDom r;                 // acc's reduction domain
+    Halide::Func input;             // the input as read: boundary applied (filters) or zero-padded (layers)
+    std::map<std::string, Halide::Func> stages;  // algorithm-specific: rows, col, U, V, Vx, Yx
+    int tile = 1;                   // Winograd's output tile m (2 or 4); 1 otherwise
+
+    Halide::Func stage(const std::string &name) const;  // throws CompileError when absent
+};
+
+// Filters over a planar image in(x, y, c) (x fastest, then y, then channel).
+ConvStages filter2d(Halide::Func in, Halide::Expr width, Halide::Expr height, Boundary boundary,
+                    Halide::Expr value, Halide::Func kernel, Halide::Expr k);
+ConvStages sepfilter(Halide::Func in, Halide::Expr width, Halide::Expr height, Boundary boundary,
+                     Halide::Expr value, Halide::Func row, Halide::Expr k_row, Halide::Func col,
+                     Halide::Expr k_col);
+
+// A DNN layer's operands: in(c, x, y, n) is NHWC, weights(co, ci, kx, ky) is
+// HWIO (co fastest), out(co, x, y, n) = relu?(bias(co) + sum ...).
+struct LayerOperands {
+    Halide::Func in;
+    Halide::Expr width, height, channels_in;  // of `in`
+    Halide::Func weights, bias;
+    Halide::Expr k;                          // the filter's K (K x K)
+    Halide::Expr channels_out;
+    int stride = 1;
+    Halide::Expr pad;                        // zero padding on every side
+    Halide::Expr relu;                       // bool: clamp negatives to 0 in the same kernel
+};
+
+ConvStages conv_direct(const LayerOperands &op);
+ConvStages conv_im2col_gemm(const LayerOperands &op);
+ConvStages conv_winograd(const LayerOperands &op, int m);  // F(m x m, 3 x 3), m = 2 or 4
+ConvStages depthwise3x3(const LayerOperands &op);          // weights(c, kx, ky)
+
+}  // namespace stencilforge

@@ -1,0 +1,133 @@
+// Halide generators for the convolution family. GeneratorParams pick the
+// algorithm, the boundary mode (filters) or stride (layers), and the named
+// schedule from schedules/; the catalog (catalog.json "conv") says which
+// combinations are built. Buffers are dense with the innermost dimension at
+// unit stride and every minimum at 0 (the runtime wraps them so), which lets
+// Winograd's x % m fold to a constant once its schedule unrolls the tile.
+#include "Halide.h"
+#include "conv_algorithm.h"
+#include "conv_schedule.h"
+
+namespace stencilforge {
+
+using namespace Halide;
+
+namespace {
+
+template <typename B>
+void dense_at_zero(B &buffer) {
+    buffer.dim(0).set_stride(1);
+    for (int d = 0; d < buffer.dimensions(); ++d) buffer.dim(d).set_min(0);
+}
+
+void apply_schedule(const std::string &algorithm, const std::string &schedule, ConvStages &stages, int stride,
+                    const Target &target) {
+    auto &registry = schedules::conv_registry();
+    auto found = registry.find(algorithm + "." + schedule);
+    if (found == registry.end()) found = registry.find("any." + schedule);
+    if (found == registry.end()) {
+        throw CompileError("no schedule '" + schedule + "' for " + algorithm + " (no file in schedules/ registers it)");
+    }
+    schedules::ConvContext ctx{stages, algorithm, stride, target};
+    found->second(ctx);
+}
+
+}  // namespace
+
+class ConvFilterGenerator : public Generator<ConvFilterGenerator> {
+public:
+    GeneratorParam<std::string> algorithm{"algorithm", "filter2d"};  // filter2d or sepfilter
+    GeneratorParam<Boundary> boundary{"boundary", Boundary::clamp,
+                                      {{"constant", Boundary::constant}, {"clamp", Boundary::clamp}, {"mirror", Boundary::mirror}}};
+    GeneratorParam<std::string> schedule{"schedule", "tiled"};
+
+    Input<Buffer<float, 3>> *in = nullptr;  // in(x, y, c): planar
+    Input<Buffer<float, 2>> *kernel = nullptr;          // filter2d: kernel(kx, ky)
+    Input<Buffer<float, 1>> *row = nullptr, *col = nullptr;  // sepfilter
+    Input<float> *value = nullptr;          // the constant mode's outside value
+    Output<Buffer<float, 3>> *out = nullptr;
+
+    void configure() {
+        in = add_input<Buffer<float, 3>>("in");
+        if (algorithm.value() == "sepfilter") {
+            row = add_input<Buffer<float, 1>>("row");
+            col = add_input<Buffer<float, 1>>("col");
+        } else if (algorithm.value() == "filter2d") {
+            kernel = add_input<Buffer<float, 2>>("kernel");
+        } else {
+            throw CompileError("conv_filter: unknown algorithm '" + algorithm.value() + "'");
+        }
+        value = add_input<float>("value");
+        out = add_output<Buffer<float, 3>>("out");
+    }
+
+    void generate() {
+        Expr width = (*in).dim(0).extent(), height = (*in).dim(1).extent();
+        ConvStages stages =
+            algorithm.value() == "sepfilter"
+                ? sepfilter(*in, width, height, boundary, *value, *row, (*row).dim(0).extent(), *col, (*col).dim(0).extent())
+                : filter2d(*in, width, height, boundary, *value, *kernel, (*kernel).dim(0).extent());
+        (*out)(stages.vars) = stages.output(stages.vars);
+        stages.output = *out;
+        dense_at_zero(*in);
+        dense_at_zero(*out);
+        apply_schedule(algorithm, schedule, stages, 1, get_target());
+    }
+};
+
+class ConvLayerGenerator : public Generator<ConvLayerGenerator> {
+public:
+    GeneratorParam<std::string> algorithm{"algorithm", "conv_direct"};
+    GeneratorParam<int> stride{"stride", 1, 1, 4};
+    GeneratorParam<std::string> schedule{"schedule", "tiled"};
+
+    Input<Buffer<float, 4>> *in = nullptr;   // in(c, x, y, n): NHWC
+    Input<Buffer<>> *weights = nullptr;  // (co, ci, kx, ky) HWIO; depthwise: (c, kx, ky)
+    Input<Buffer<float, 1>> *bias = nullptr;
+    Input<int32_t> *pad = nullptr;
+    Input<bool> *relu = nullptr;
+    Output<Buffer<float, 4>> *out = nullptr;  // out(co, x, y, n)
+
+    void configure() {
+        in = add_input<Buffer<float, 4>>("in");
+        weights = add_input<Buffer<>>("weights", Float(32), algorithm.value() == "depthwise3x3" ? 3 : 4);
+        bias = add_input<Buffer<float, 1>>("bias");
+        pad = add_input<int32_t>("pad");
+        relu = add_input<bool>("relu");
+        out = add_output<Buffer<float, 4>>("out");
+    }
+
+    void generate() {
+        LayerOperands op;
+        op.in = *in;
+        op.channels_in = (*in).dim(0).extent();
+        op.width = (*in).dim(1).extent();
+        op.height = (*in).dim(2).extent();
+        op.weights = *weights;
+        op.bias = *bias;
+        op.channels_out = (*weights).dim(0).extent();
+        op.k = (*weights).dim(algorithm.value() == "depthwise3x3" ? 1 : 2).extent();
+        op.stride = stride;
+        op.pad = *pad;
+        op.relu = *relu;
+        const std::string a = algorithm;
+        ConvStages stages = a == "conv_direct"          ? conv_direct(op)
+                            : a == "conv_im2col_gemm"   ? conv_im2col_gemm(op)
+                            : a == "conv_winograd_f2x2" ? conv_winograd(op, 2)
+                            : a == "conv_winograd_f4x4" ? conv_winograd(op, 4)
+                            : a == "depthwise3x3"       ? depthwise3x3(op)
+                                                        : throw CompileError("conv_layer: unknown algorithm '" + a + "'");
+        (*out)(stages.vars) = stages.output(stages.vars);
+        stages.output = *out;
+        dense_at_zero(*in);
+        dense_at_zero(*weights);
+        dense_at_zero(*bias);
+        dense_at_zero(*out);
+        apply_schedule(a, schedule, stages, stride, get_target());
+    }
+};
+
+}  // namespace stencilforge
+
+HALIDE_REGISTER_GENERATOR(stencilforge::ConvFilterGenerator, conv_filter)
+HALIDE_REGISTER_GENERATOR(stencilforge::ConvLayerGenerator, conv_layer)

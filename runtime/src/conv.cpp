@@ -1,0 +1,296 @@
+// The convolution API (conv.h): validate everything, pick the catalog variant,
+// wrap the caller's memory in Halide buffers (no copies) and run it.
+#include "conv_table.h"
+#include "halide_call.h"
+#include "stencilforge/conv.h"
+
+#include "HalideBuffer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+namespace stencilforge {
+
+namespace {
+
+using Halide::Runtime::Buffer;
+
+[[noreturn]] void fail(const std::string &what) { throw Error(what); }
+
+std::string shape(std::initializer_list<int> extents) {
+    std::string s;
+    for (int e : extents) s += (s.empty() ? "" : "x") + std::to_string(e);
+    return s;
+}
+
+bool overlaps(const void *a, std::size_t a_bytes, const void *b, std::size_t b_bytes) {
+    auto *p = static_cast<const std::byte *>(a), *q = static_cast<const std::byte *>(b);
+    return p < q + b_bytes && q < p + a_bytes;
+}
+
+std::size_t count(std::initializer_list<int> extents) {
+    std::size_t n = 1;
+    for (int e : extents) n *= static_cast<std::size_t>(e);
+    return n;
+}
+
+// The variant serving (algorithm, schedule, boundary or stride); an Error
+// naming what exists when there is none.
+const detail::ConvEntry &find_entry(const std::string &algorithm, const std::string &schedule,
+                                    const std::string &boundary, int stride) {
+    std::string offered;
+    for (const auto &e : detail::conv_table()) {
+        if (e.info.algorithm != algorithm) continue;
+        if (e.info.schedule == schedule && e.info.boundary == boundary && e.info.stride == stride) return e;
+        offered += (offered.empty() ? "" : ", ") + e.info.name;
+    }
+    if (offered.empty()) fail("unknown convolution algorithm '" + algorithm + "' (`stencilforge list` shows the catalog)");
+    fail("no " + algorithm + " variant with schedule '" + schedule + "'" +
+         (boundary.empty() ? ", stride " + std::to_string(stride) : ", boundary " + boundary) + "; the catalog has " +
+         offered);
+}
+
+void check_result(int rc, const ConvVariantInfo &v) {
+    if (rc != 0) {
+        fail("kernel '" + v.name + "' failed (Halide error " + std::to_string(rc) +
+             (detail::last_halide_error().empty() ? ")" : "): " + detail::last_halide_error()));
+    }
+}
+
+// --- filters ---------------------------------------------------------------
+
+void validate_image(const char *what, const void *data, int w, int h, int c) {
+    if (!data) fail(std::string(what) + " image has null data");
+    if (w <= 0 || h <= 0 || c <= 0) {
+        fail(std::string(what) + " image sizes must be positive, got " + shape({w, h, c}) + " (width x height x channels)");
+    }
+}
+
+void validate_taps(const char *what, std::size_t taps) {
+    if (taps % 2 == 0 || taps > 15) {
+        fail(std::string(what) + " must have an odd length from 1 to 15, got " + std::to_string(taps));
+    }
+}
+
+void validate_filter_call(const ConstImageView &in, const ImageView &out, int radius_x, int radius_y,
+                          const FilterOptions &o, std::initializer_list<std::span<const float>> taps) {
+    validate_image("input", in.data, in.width, in.height, in.channels);
+    validate_image("output", out.data, out.width, out.height, out.channels);
+    if (in.width != out.width || in.height != out.height || in.channels != out.channels) {
+        fail("input " + shape({in.width, in.height, in.channels}) + " and output " +
+             shape({out.width, out.height, out.channels}) + " differ in shape");
+    }
+    const std::size_t bytes = count({in.width, in.height, in.channels}) * sizeof(float);
+    if (overlaps(in.data, bytes, out.data, bytes)) fail("input and output images overlap; filters cannot run in place");
+    for (auto t : taps) {
+        if (overlaps(t.data(), t.size_bytes(), out.data, bytes)) fail("the filter taps overlap the output image");
+    }
+    if (o.boundary == Boundary::mirror && (in.width <= radius_x || in.height <= radius_y)) {
+        fail("the mirror boundary reflects once: it needs width > " + std::to_string(radius_x) + " and height > " +
+             std::to_string(radius_y) + " (the filter's radius), got " + shape({in.width, in.height}));
+    }
+}
+
+std::string boundary_name(Boundary b) {
+    switch (b) {
+    case Boundary::zero:
+    case Boundary::constant: return "constant";
+    case Boundary::clamp: return "clamp";
+    case Boundary::mirror: return "mirror";
+    }
+    return "?";
+}
+
+float outside_value(const FilterOptions &o) { return o.boundary == Boundary::constant ? o.constant : 0.0f; }
+
+Buffer<const float> image_buffer(const ConstImageView &v) { return Buffer<const float>(v.data, v.width, v.height, v.channels); }
+Buffer<float> image_buffer(const ImageView &v) { return Buffer<float>(v.data, v.width, v.height, v.channels); }
+
+// A K x K filter as column (x) row, when it is one: pivot on its largest
+// entry, then every entry must match the product to 1e-6 of that entry.
+bool split_rank1(std::span<const float> kernel, int k, std::vector<float> &row, std::vector<float> &col) {
+    std::size_t pivot = 0;
+    for (std::size_t i = 1; i < kernel.size(); ++i) {
+        if (std::fabs(kernel[i]) > std::fabs(kernel[pivot])) pivot = i;
+    }
+    const double peak = kernel[pivot];
+    if (peak == 0.0) return false;  // all zeros: the 2D path is as cheap to reason about
+    const int px = static_cast<int>(pivot) % k, py = static_cast<int>(pivot) / k;
+    row.assign(k, 0.0f);
+    col.assign(k, 0.0f);
+    for (int i = 0; i < k; ++i) {
+        row[i] = static_cast<float>(kernel[py * k + i] / peak);
+        col[i] = kernel[i * k + px];
+    }
+    for (int y = 0; y < k; ++y) {
+        for (int x = 0; x < k; ++x) {
+            if (std::fabs(kernel[y * k + x] - double(col[y]) * row[x]) > 1e-6 * std::fabs(peak)) return false;
+        }
+    }
+    return true;
+}
+
+std::string run_sepfilter(ConstImageView in, std::span<const float> row, std::span<const float> col, ImageView out,
+                          const FilterOptions &o) {
+    const auto &e = find_entry("sepfilter", o.schedule, boundary_name(o.boundary), 1);
+    auto src = image_buffer(in);
+    auto dst = image_buffer(out);
+    Buffer<const float> r(row.data(), static_cast<int>(row.size())), c(col.data(), static_cast<int>(col.size()));
+    detail::prepare_halide_call();
+    check_result(e.sepfilter(src.raw_buffer(), r.raw_buffer(), c.raw_buffer(), outside_value(o), dst.raw_buffer()), e.info);
+    return e.info.name;
+}
+
+// --- layers ----------------------------------------------------------------
+
+void validate_tensor(const char *what, const void *data, int n, int h, int w, int c) {
+    if (!data) fail(std::string(what) + " tensor has null data");
+    if (n <= 0 || h <= 0 || w <= 0 || c <= 0) {
+        fail(std::string(what) + " tensor sizes must be positive, got " + shape({n, h, w, c}) + " (NHWC)");
+    }
+}
+
+struct LayerCall {
+    ConstTensorView in;
+    std::span<const float> weights, bias;
+    LayerParams layer;
+    TensorView out;
+    std::size_t weight_count;  // what `weights` must hold
+    std::string weight_layout;
+};
+
+void validate_layer(const LayerCall &c, const ConvVariantInfo &v) {
+    const auto &in = c.in;
+    const auto &out = c.out;
+    const auto &l = c.layer;
+    const std::string k = "kernel '" + v.name + "': ";
+    validate_tensor("input", in.data, in.batch, in.height, in.width, in.channels);
+    validate_tensor("output", out.data, out.batch, out.height, out.width, out.channels);
+    if (std::find(v.kernel_sizes.begin(), v.kernel_sizes.end(), l.kernel) == v.kernel_sizes.end()) {
+        std::string sizes;
+        for (int s : v.kernel_sizes) sizes += (sizes.empty() ? "" : ", ") + std::to_string(s);
+        fail(k + "filter size " + std::to_string(l.kernel) + " not supported (K in {" + sizes + "})");
+    }
+    if (l.pad < 0) fail(k + "padding must be >= 0, got " + std::to_string(l.pad));
+    if (in.height + 2 * l.pad < l.kernel || in.width + 2 * l.pad < l.kernel) {
+        fail(k + "the " + shape({l.kernel, l.kernel}) + " filter is larger than the padded input (" +
+             shape({in.height, in.width}) + " with padding " + std::to_string(l.pad) + ")");
+    }
+    const int oh = conv_output_extent(in.height, l.kernel, l.stride, l.pad);
+    const int ow = conv_output_extent(in.width, l.kernel, l.stride, l.pad);
+    if (out.batch != in.batch || out.height != oh || out.width != ow) {
+        fail(k + "output must be " + shape({in.batch, oh, ow, out.channels}) + " (NHWC) for this input and layer, got " +
+             shape({out.batch, out.height, out.width, out.channels}));
+    }
+    if (c.weights.size() != c.weight_count) {
+        fail(k + "weights must hold " + std::to_string(c.weight_count) + " values (" + c.weight_layout + "), got " +
+             std::to_string(c.weights.size()) + "; check C_in and C_out");
+    }
+    if (!c.bias.empty() && c.bias.size() != static_cast<std::size_t>(out.channels)) {
+        fail(k + "bias must be empty or hold C_out = " + std::to_string(out.channels) + " values, got " +
+             std::to_string(c.bias.size()));
+    }
+    const std::size_t out_bytes = count({out.batch, out.height, out.width, out.channels}) * sizeof(float);
+    if (overlaps(in.data, count({in.batch, in.height, in.width, in.channels}) * sizeof(float), out.data, out_bytes) ||
+        overlaps(c.weights.data(), c.weights.size_bytes(), out.data, out_bytes) ||
+        overlaps(c.bias.data(), c.bias.size_bytes(), out.data, out_bytes)) {
+        fail(k + "the output overlaps an input; layers cannot run in place");
+    }
+}
+
+std::string run_layer(const detail::ConvEntry &e, const LayerCall &c, std::initializer_list<int> weight_dims) {
+    validate_layer(c, e.info);
+    const auto &in = c.in;
+    const auto &out = c.out;
+    std::vector<float> zero_bias;
+    std::span<const float> bias = c.bias;
+    if (bias.empty()) {
+        zero_bias.assign(out.channels, 0.0f);
+        bias = zero_bias;
+    }
+    Buffer<const float> src(in.data, in.channels, in.width, in.height, in.batch);
+    Buffer<const float> w(c.weights.data(), std::vector<int>(weight_dims));
+    Buffer<const float> b(bias.data(), out.channels);
+    Buffer<float> dst(out.data, out.channels, out.width, out.height, out.batch);
+    detail::prepare_halide_call();
+    check_result(e.layer(src.raw_buffer(), w.raw_buffer(), b.raw_buffer(), c.layer.pad, c.layer.relu, dst.raw_buffer()),
+                 e.info);
+    return e.info.name;
+}
+
+// docs/conv.md, "Which algorithm runs": the rule "auto" applies.
+std::string auto_algorithm(const LayerParams &) { return "conv_direct"; }
+
+}  // namespace
+
+std::string filter2d(ConstImageView in, std::span<const float> kernel, ImageView out, const FilterOptions &o) {
+    const auto taps = kernel.size();
+    const int k = static_cast<int>(std::lround(std::sqrt(static_cast<double>(taps))));
+    if (!kernel.data() || static_cast<std::size_t>(k) * k != taps) {
+        fail("filter2d: the kernel must hold K x K values, got " + std::to_string(taps));
+    }
+    validate_taps("filter2d: the kernel's side K", static_cast<std::size_t>(k));
+    validate_filter_call(in, out, k / 2, k / 2, o, {kernel});
+    if (o.route_separable) {
+        std::vector<float> row, col;
+        if (k > 1 && split_rank1(kernel, k, row, col)) return run_sepfilter(in, row, col, out, o);
+    }
+    const auto &e = find_entry("filter2d", o.schedule, boundary_name(o.boundary), 1);
+    auto src = image_buffer(in);
+    auto dst = image_buffer(out);
+    Buffer<const float> taps2d(kernel.data(), k, k);
+    detail::prepare_halide_call();
+    check_result(e.filter2d(src.raw_buffer(), taps2d.raw_buffer(), outside_value(o), dst.raw_buffer()), e.info);
+    return e.info.name;
+}
+
+std::string sep_filter2d(ConstImageView in, std::span<const float> row, std::span<const float> col, ImageView out,
+                         const FilterOptions &o) {
+    if (!row.data() || !col.data()) fail("sep_filter2d: null row or column filter");
+    validate_taps("sep_filter2d: the row filter", row.size());
+    validate_taps("sep_filter2d: the column filter", col.size());
+    validate_filter_call(in, out, static_cast<int>(row.size()) / 2, static_cast<int>(col.size()) / 2, o, {row, col});
+    return run_sepfilter(in, row, col, out, o);
+}
+
+int conv_output_extent(int in, int kernel, int stride, int pad) {
+    if (stride <= 0) fail("stride must be >= 1, got " + std::to_string(stride));
+    return (in + 2 * pad - kernel) / stride + 1;
+}
+
+std::string conv2d(ConstTensorView in, std::span<const float> weights, std::span<const float> bias,
+                   const LayerParams &layer, TensorView out, const LayerOptions &options) {
+    if (layer.stride <= 0) fail("conv2d: stride must be >= 1, got " + std::to_string(layer.stride));
+    const std::string algorithm = options.algorithm == "auto" ? auto_algorithm(layer) : options.algorithm;
+    if (algorithm == "depthwise3x3") fail("conv2d: depthwise layers run through depthwise_conv3x3()");
+    const auto &e = find_entry(algorithm, options.schedule, "", layer.stride);
+    const int k = layer.kernel;
+    return run_layer(e,
+                     {in, weights, bias, layer, out, count({k, k, in.channels, out.channels}),
+                      "HWIO: K*K*C_in*C_out"},
+                     {out.channels, in.channels, k, k});
+}
+
+std::string depthwise_conv3x3(ConstTensorView in, std::span<const float> weights, std::span<const float> bias,
+                              const LayerParams &layer, TensorView out, const std::string &schedule) {
+    if (layer.stride <= 0) fail("depthwise_conv3x3: stride must be >= 1, got " + std::to_string(layer.stride));
+    if (out.channels != in.channels) {
+        fail("depthwise_conv3x3: output channels (" + std::to_string(out.channels) + ") must equal input channels (" +
+             std::to_string(in.channels) + ")");
+    }
+    const auto &e = find_entry("depthwise3x3", schedule, "", layer.stride);
+    return run_layer(e, {in, weights, bias, layer, out, count({3, 3, in.channels}), "3*3*C"}, {in.channels, 3, 3});
+}
+
+const std::vector<ConvVariantInfo> &conv_catalog() {
+    static const std::vector<ConvVariantInfo> infos = [] {
+        std::vector<ConvVariantInfo> v;
+        for (const auto &e : detail::conv_table()) v.push_back(e.info);
+        return v;
+    }();
+    return infos;
+}
+
+}  // namespace stencilforge

@@ -1,0 +1,15 @@
+// Internal: what every call into a compiled Halide pipeline needs first (the
+// CPU hooks that pick the ISA, the error capture), and the message a failing
+// pipeline left, for the Error the runtime throws.
+#pragma once
+
+#include <string>
+
+namespace stencilforge::detail {
+
+// Installs the hooks once and clears the last message; call before a pipeline.
+void prepare_halide_call();
+// What the last failing pipeline on this thread reported ("" if nothing).
+const std::string &last_halide_error();
+
+}  // namespace stencilforge::detail

@@ -1,0 +1,46 @@
+// The schedule interface of the convolution family: a schedule is a named unit
+// that takes one algorithm's stages (conv_algorithm.h) and decides loop order,
+// register blocking, vectorization and parallelism. Each file in schedules/
+// registers the (algorithm, schedule) pairs it serves; `any` serves every algorithm.
+#pragma once
+
+#include "Halide.h"
+#include "conv_algorithm.h"
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace stencilforge::schedules {
+
+struct ConvContext {
+    ConvStages &stages;
+    std::string algorithm;
+    int stride;
+    Halide::Target target;
+    int vector_lanes() const { return target.natural_vector_size(Halide::Float(32)); }
+    // The output buffer's extent in output dimension `d`.
+    Halide::Expr out_extent(int d) const { return stages.output.output_buffer().dim(d).extent(); }
+};
+
+using ConvSchedule = std::function<void(ConvContext &)>;
+
+// Keyed "<algorithm>.<schedule>" ("any.<schedule>" for every algorithm).
+std::map<std::string, ConvSchedule> &conv_registry();
+
+struct RegisterConv {
+    RegisterConv(const std::string &key, ConvSchedule schedule) { conv_registry()[key] = std::move(schedule); }
+};
+
+// The register tile of the layer GEMMs: `channels` output channels (whole
+// vectors) by `pixels` output pixels, sized to the target's vector registers.
+struct RegisterTile {
+    int lanes, channels, pixels;
+};
+RegisterTile register_tile(const ConvContext &ctx);
+
+}  // namespace stencilforge::schedules
+
+#define SF_REGISTER_CONV_SCHEDULE(algorithm, name, fn)                                      \
+    static const ::stencilforge::schedules::RegisterConv sf_register_conv_##algorithm##_##name( \
+        #algorithm "." #name, fn)

@@ -1,0 +1,51 @@
+// `tiled` for the direct and im2col-GEMM layers: the register-blocked GEMM
+// micro-kernel both reduce to. Tasks are output rows (y, n across cores);
+// within a row, blocks of RegisterTile output channels (whole vectors) by
+// pixels accumulate in registers over the ci, kx, ky reduction, ci innermost
+// (unit stride in NHWC and HWIO). The row's input is staged first: the
+// zero-padded rows for `direct`, the row's im2col matrix for `im2col_gemm`.
+// Layers narrower than one tile in C_out or W_out take a predicated-vector
+// path with no register blocking.
+#include "conv_schedule.h"
+
+namespace stencilforge::schedules {
+
+using namespace Halide;
+
+static void layer_tiled(ConvContext &ctx) {
+    ConvStages &s = ctx.stages;
+    Func out = s.output, acc = s.acc;
+    Var c = s.vars[0], x = s.vars[1], y = s.vars[2], n = s.vars[3];
+    const RegisterTile t = register_tile(ctx);
+    Var co("co"), ci("ci"), xo("xo"), xi("xi"), yn("yn");
+    Expr fits = ctx.out_extent(0) >= t.channels && ctx.out_extent(1) >= t.pixels;
+
+    out.fuse(y, n, yn).parallel(yn);
+    // Whole tiles, the last one in each dimension shifted back over its
+    // neighbour (recomputing a few outputs rather than branching).
+    out.specialize(fits)
+        .split(c, co, ci, t.channels)
+        .split(x, xo, xi, t.pixels)
+        .reorder(ci, xi, xo, co, yn)
+        .vectorize(ci, t.lanes)
+        .unroll(ci)
+        .unroll(xi);
+    out.split(x, xo, xi, 1).vectorize(c, t.lanes, TailStrategy::GuardWithIf);
+
+    std::vector<VarOrRVar> order{c, x};
+    for (int d = 0; d < s.r.dimensions(); ++d) order.push_back(s.r[d]);
+    order.insert(order.end(), {y, n});
+    acc.compute_at(out, xo);
+    acc.specialize(fits).vectorize(c, t.lanes).unroll(c).unroll(x);
+    acc.vectorize(c, t.lanes, TailStrategy::GuardWithIf);
+    acc.update().specialize(fits).reorder(order).vectorize(c, t.lanes).unroll(c).unroll(x);
+    acc.update().reorder(order).vectorize(c, t.lanes, TailStrategy::GuardWithIf);
+
+    Func staged = ctx.algorithm == "conv_im2col_gemm" ? s.stage("col") : s.input;
+    staged.compute_at(out, yn).vectorize(staged.args()[0], t.lanes, TailStrategy::GuardWithIf);
+}
+
+SF_REGISTER_CONV_SCHEDULE(conv_direct, tiled, layer_tiled);
+SF_REGISTER_CONV_SCHEDULE(conv_im2col_gemm, tiled, layer_tiled);
+
+}  // namespace stencilforge::schedules
