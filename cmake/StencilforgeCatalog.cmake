@@ -116,7 +116,7 @@ endmacro()
 # The convolution family (catalog.json "conv"): SF_CONV_VARIANTS, and for each
 # variant V the variables SF_<V>_ALGORITHM/FAMILY (filter, layer, depthwise)/
 # SCHEDULE/BOUNDARY (filters; else empty)/STRIDE (layers; else 1)/
-# KERNEL_SIZES/DTYPE/HALIDE_TYPE/DESCRIPTION.
+# KERNEL_SIZES/DTYPE/HALIDE_TYPE/TOLERANCE/DESCRIPTION.
 # Names: <algorithm>_<dtype>_<schedule>_<boundary> for filters
 # (filter2d_f32_tiled_clamp), <algorithm>_<dtype>_<schedule>_s<stride>
 # for layers (conv_direct_f32_tiled_s2).
@@ -128,6 +128,7 @@ foreach (_a RANGE ${_last_conv})
     string(JSON _algorithm GET "${_sf_json}" conv algorithms ${_a} algorithm)
     string(JSON _family GET "${_sf_json}" conv algorithms ${_a} family)
     string(JSON _desc GET "${_sf_json}" conv algorithms ${_a} description)
+    string(JSON _tolerance GET "${_sf_json}" conv algorithms ${_a} tolerance)
     _sf_json_list(_conv_schedules conv algorithms ${_a} schedules)
     _sf_json_optional_list(_kernel_sizes "" conv algorithms ${_a} kernel_sizes)
     # Filters vary by boundary mode, layers by stride: the name's last part.
@@ -149,7 +150,7 @@ foreach (_a RANGE ${_last_conv})
                 else ()
                     set(_boundary "${_suffix}")
                 endif ()
-                foreach (_field algorithm family schedule boundary stride kernel_sizes dtype)
+                foreach (_field algorithm family schedule boundary stride kernel_sizes dtype tolerance)
                     string(TOUPPER "${_field}" _F)
                     set(SF_${_v}_${_F} "${_${_field}}")
                 endforeach ()

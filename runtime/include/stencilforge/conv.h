@@ -102,6 +102,7 @@ struct ConvVariantInfo {
     std::string boundary;   // filters: constant (zero too), clamp, mirror; else empty
     int stride;             // layers; 1 for filters
     std::vector<int> kernel_sizes;  // layers: the K it accepts; empty for filters (odd 1..15)
+    double tolerance;       // its accuracy contract: max |error| / max |f64 reference| (docs/conv.md)
     std::string description;
 };
 const std::vector<ConvVariantInfo> &conv_catalog();

@@ -1,0 +1,283 @@
+// The convolution benchmark: every catalog layer variant on the ResNet-50
+// convolutions (batch 1 and 8) next to oneDNN, and the image filters on a 4K
+// RGB image next to OpenCV, with the machine's FMA peak measured in the same
+// run. Every implementation, anchors included, is checked against the
+// plain-loop reference before it is timed (layers at batch 1 on the real
+// shape, filters on a ragged crop); a wrong one is reported as an error.
+//
+// Counters: FLOP/s with the direct-convolution count for every algorithm
+// (2 x N x H_out x W_out x C_out x C_in x K^2; filters 2 x W x H x C x K^2,
+// separable ones too), so the numbers compare; peak_frac: FLOP/s over the
+// measured f32 FMA peak.
+#include "anchors.h"
+#include "conv_reference.h"
+#include "conv_suite.h"
+#include "roofline.h"
+#include "stencil_reference.h"
+#include "stencilforge/stencilforge.h"
+
+#include <benchmark/benchmark.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <thread>
+
+namespace {
+
+using namespace stencilforge;
+namespace ref = stencilforge::reference;
+
+std::vector<float> random_floats(std::size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    std::vector<float> v(n);
+    for (auto &x : v) x = u(rng);
+    return v;
+}
+
+// A layer's operands at one batch size, kept for all its implementations.
+struct LayerData {
+    ref::Layer shape;
+    std::vector<float> in, weights, bias, out;
+    LayerData(const bench::LayerCase &c, int batch)
+        : shape{batch, c.h, c.w, c.c_in, c.c_out, c.k, c.stride, c.pad, true, false},
+          in(random_floats(std::size_t(batch) * c.h * c.w * c.c_in, 1)),
+          weights(random_floats(std::size_t(c.k) * c.k * c.c_in * c.c_out, 2)),
+          bias(random_floats(c.c_out, 3)),
+          out(std::size_t(batch) * shape.out_h() * shape.out_w() * c.c_out) {}
+    double flops() const {
+        const ref::Layer &l = shape;
+        return 2.0 * l.n * l.out_h() * l.out_w() * l.c_out * double(l.c_in) * l.k * l.k;
+    }
+};
+
+// Runs one implementation on a layer's data (its output into d.out).
+using LayerRunner = std::function<void(LayerData &)>;
+
+LayerRunner halide_layer(const ConvVariantInfo &v) {
+    return [v](LayerData &d) {
+        const ref::Layer &l = d.shape;
+        conv2d({d.in.data(), l.n, l.h, l.w, l.c_in}, d.weights, d.bias, {l.k, l.stride, l.pad, l.relu},
+               {d.out.data(), l.n, l.out_h(), l.out_w(), l.c_out}, {v.algorithm, v.schedule});
+    };
+}
+
+#if SF_HAVE_ONEDNN
+// oneDNN primitives are built per shape (and batch), once, outside the timing.
+LayerRunner onednn_layer() {
+    auto cache = std::make_shared<std::map<const LayerData *, std::unique_ptr<anchors::OneDnnConv>>>();
+    return [cache](LayerData &d) {
+        auto &conv = (*cache)[&d];
+        if (!conv) {
+            const ref::Layer &l = d.shape;
+            conv = std::make_unique<anchors::OneDnnConv>(
+                anchors::LayerShape{l.n, l.h, l.w, l.c_in, l.c_out, l.k, l.stride, l.pad, l.relu}, d.weights.data(),
+                d.bias.data());
+        }
+        conv->run(d.in.data(), d.out.data());
+    };
+}
+#endif
+
+// The check at batch 1 on the layer's real shape, against the reference.
+std::string check_layer(const bench::LayerCase &c, LayerRunner &runner, double tolerance) {
+    static std::map<std::string, std::vector<double>> expected;
+    LayerData d(c, 1);
+    auto &e = expected[c.name];
+    if (e.empty()) e = ref::conv_layer(d.shape, d.in, d.weights, d.bias);
+    runner(d);
+    const double err = ref::max_rel_error(d.out.data(), e);
+    return err <= tolerance ? "" : "wrong result: error " + std::to_string(err) + " over tolerance";
+}
+
+// `id`: the benchmark's name (this Google Benchmark's State does not carry it).
+void bench_layer(benchmark::State &state, const std::string &id, const bench::LayerCase &c, int batch,
+                 LayerRunner runner, double tolerance, double peak) {
+    static std::map<std::string, std::unique_ptr<LayerData>> data;  // per layer and batch, shared by implementations
+    static std::string prepared, refusal;
+    const std::string &key = id;
+    auto &d = data[c.name + "/" + std::to_string(batch)];
+    if (prepared != key) {
+        prepared = key;
+        refusal.clear();
+        try {
+            refusal = check_layer(c, runner, tolerance);
+            if (!d) d = std::make_unique<LayerData>(c, batch);
+            if (refusal.empty()) runner(*d);  // warm-up (and oneDNN's primitive)
+        } catch (const std::exception &e) {
+            refusal = std::string("refused: ") + e.what();
+        }
+    }
+    if (!refusal.empty()) {
+        state.SkipWithError(refusal.c_str());
+        return;
+    }
+    for (auto _ : state) {
+        runner(*d);
+        benchmark::ClobberMemory();
+    }
+    using C = benchmark::Counter;
+    state.counters["FLOP/s"] = C(d->flops(), C::kIsIterationInvariantRate);
+    state.counters["peak_frac"] = C(d->flops() / peak, C::kIsIterationInvariantRate);
+    state.SetLabel("N" + std::to_string(batch) + " " + std::to_string(c.h) + "x" + std::to_string(c.w) + "x" +
+                   std::to_string(c.c_in) + "->" + std::to_string(c.c_out) + " K" + std::to_string(c.k) + " s" +
+                   std::to_string(c.stride));
+}
+
+// --- filters ---------------------------------------------------------------
+
+struct FilterData {
+    int w, h, c;
+    std::vector<float> in, out, taps, row;
+    FilterData(int w_, int h_, int c_, int k)
+        : w(w_), h(h_), c(c_), in(random_floats(std::size_t(w) * h * c, 4)), out(in.size()), row(random_floats(k, 5)) {
+        taps = random_floats(std::size_t(k) * k, 6);
+    }
+};
+using FilterRunner = std::function<void(FilterData &, const bench::FilterCase &)>;
+
+FilterRunner halide_filter() {
+    return [](FilterData &d, const bench::FilterCase &f) {
+        FilterOptions o;
+        o.boundary = Boundary::clamp;
+        o.route_separable = false;
+        if (f.separable) {
+            sep_filter2d({d.in.data(), d.w, d.h, d.c}, d.row, d.row, {d.out.data(), d.w, d.h, d.c}, o);
+        } else {
+            filter2d({d.in.data(), d.w, d.h, d.c}, d.taps, {d.out.data(), d.w, d.h, d.c}, o);
+        }
+    };
+}
+
+#if SF_HAVE_OPENCV
+FilterRunner opencv_filter() {
+    return [](FilterData &d, const bench::FilterCase &f) {
+        if (f.separable) {
+            anchors::opencv_sep_filter2d({d.in.data(), d.w, d.h, d.c}, d.row, d.row, {d.out.data(), d.w, d.h, d.c},
+                                         Boundary::clamp);
+        } else {
+            anchors::opencv_filter2d({d.in.data(), d.w, d.h, d.c}, d.taps, {d.out.data(), d.w, d.h, d.c},
+                                     Boundary::clamp);
+        }
+    };
+}
+#endif
+
+std::string check_filter(const bench::FilterCase &f, FilterRunner &runner) {
+    FilterData d(517, 301, 3, f.k);
+    runner(d, f);
+    std::vector<double> taps(d.taps.begin(), d.taps.end());
+    if (f.separable) {
+        for (int y = 0; y < f.k; ++y) {
+            for (int x = 0; x < f.k; ++x) taps[y * f.k + x] = double(d.row[x]) * d.row[y];
+        }
+    }
+    const auto e = ref::filter(d.in, d.w, d.h, d.c, taps, f.k, f.k, ref::Edge::clamp, 0.0);
+    const double err = ref::max_rel_error(d.out.data(), e);
+    return err <= 1e-5 ? "" : "wrong result: error " + std::to_string(err);
+}
+
+void bench_filter(benchmark::State &state, const std::string &id, const bench::FilterCase &f, FilterRunner runner,
+                  double peak) {
+    static std::unique_ptr<FilterData> data;
+    static std::string prepared, refusal;
+    const auto size = bench::filter_image();
+    if (prepared != id) {
+        prepared = id;
+        try {
+            refusal = check_filter(f, runner);
+            if (!data || int(data->row.size()) != f.k) data = std::make_unique<FilterData>(size.width, size.height, size.channels, f.k);
+            if (refusal.empty()) runner(*data, f);
+        } catch (const std::exception &e) {
+            refusal = std::string("refused: ") + e.what();
+        }
+    }
+    if (!refusal.empty()) {
+        state.SkipWithError(refusal.c_str());
+        return;
+    }
+    for (auto _ : state) {
+        runner(*data, f);
+        benchmark::ClobberMemory();
+    }
+    const double flops = 2.0 * size.width * size.height * size.channels * double(f.k) * f.k;
+    using C = benchmark::Counter;
+    state.counters["FLOP/s"] = C(flops, C::kIsIterationInvariantRate);
+    state.counters["peak_frac"] = C(flops / peak, C::kIsIterationInvariantRate);
+    state.SetLabel(std::to_string(size.width) + "x" + std::to_string(size.height) + "x" + std::to_string(size.channels));
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    int threads = 0;
+    CLI::App app{"stencilforge convolution benchmark; other flags go to Google Benchmark"};
+    app.allow_extras();
+    app.add_option("--threads", threads, "Threads for Halide, OpenMP (oneDNN) and OpenCV (default: hardware threads)");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        return app.exit(e);
+    }
+    std::vector<std::string> rest_storage = app.remaining();
+    std::vector<char *> rest{argv[0]};
+    for (auto &s : rest_storage) rest.push_back(s.data());
+    int rest_argc = static_cast<int>(rest.size());
+
+    if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
+    set_num_threads(threads);
+#if SF_HAVE_OPENCV
+    anchors::opencv_set_threads(threads);
+#endif
+    std::fprintf(stderr, "[bench] measuring the FMA peak, %d threads\n", threads);
+    const double peak = bench::measure_fma_peak(detected_cpu_isa() == CpuIsa::avx512, 5).f32_flops;
+    benchmark::AddCustomContext("threads", std::to_string(threads));
+    benchmark::AddCustomContext("cpu_isa", to_string(active_cpu_isa()));
+    benchmark::AddCustomContext("fma_peak_f32_GFLOPs", std::to_string(peak * 1e-9));
+    benchmark::AddCustomContext("anchors", anchors::describe());
+    benchmark::AddCustomContext("compiler", "g++ " __VERSION__);
+    benchmark::AddCustomContext("halide", SF_HALIDE_VERSION);
+
+    int registered = 0;
+    auto add = [&](benchmark::internal::Benchmark *b) {
+        b->UseRealTime()->Unit(benchmark::kMillisecond);
+        ++registered;
+    };
+    for (int batch : bench::layer_batches()) {
+        for (const auto &c : bench::resnet50_layers()) {
+            const std::string prefix = "layer/" + c.name + "/b" + std::to_string(batch) + "/";
+            for (const auto &v : conv_catalog()) {
+                const bool fits = std::find(v.kernel_sizes.begin(), v.kernel_sizes.end(), c.k) != v.kernel_sizes.end();
+                // The naive schedule would take minutes per layer: tests cover it.
+                if (v.family != "layer" || v.schedule == "naive" || v.stride != c.stride || !fits) continue;
+                const std::string id = prefix + v.name;
+                add(benchmark::RegisterBenchmark(id.c_str(), bench_layer, id, c, batch, halide_layer(v), v.tolerance,
+                                                 peak));
+            }
+#if SF_HAVE_ONEDNN
+            const std::string id = prefix + "onednn";
+            add(benchmark::RegisterBenchmark(id.c_str(), bench_layer, id, c, batch, onednn_layer(), 1e-5, peak));
+#endif
+        }
+    }
+    for (const auto &f : bench::image_filters()) {
+        const std::string algorithm = f.separable ? "sepfilter" : "filter2d";
+        const std::string prefix = "filter/" + f.name + "/";
+        const std::string id = prefix + algorithm + "_f32_tiled_clamp";
+        add(benchmark::RegisterBenchmark(id.c_str(), bench_filter, id, f, halide_filter(), peak));
+#if SF_HAVE_OPENCV
+        const std::string cv_id = prefix + "opencv";
+        add(benchmark::RegisterBenchmark(cv_id.c_str(), bench_filter, cv_id, f, opencv_filter(), peak));
+#endif
+    }
+    std::fprintf(stderr, "[bench] %d convolution benchmarks (anchors: %s)\n", registered, anchors::describe().c_str());
+    benchmark::Initialize(&rest_argc, rest.data());
+    if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
