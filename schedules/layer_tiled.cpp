@@ -1,9 +1,10 @@
 // `tiled` for the direct and im2col-GEMM layers: the register-blocked GEMM
-// micro-kernel both reduce to. Tasks are output rows (y, n across cores);
-// within a row, blocks of RegisterTile output channels (whole vectors) by
-// pixels accumulate in registers over the ci, kx, ky reduction, ci innermost
-// (unit stride in NHWC and HWIO). The row's input is staged first: the
-// zero-padded rows for `direct`, the row's im2col matrix for `im2col_gemm`.
+// micro-kernel both reduce to. Tasks are (output row, block of output
+// channels) pairs across cores; within a task, RegisterTile output channels
+// (whole vectors) by pixels accumulate in registers over the ci, kx, ky
+// reduction, ci innermost (unit stride in NHWC and HWIO). Each task stages
+// its input first: the zero-padded rows for `direct`, the row's im2col
+// matrix for `im2col_gemm`.
 // Layers narrower than one tile in C_out or W_out take a predicated-vector
 // path with no register blocking.
 #include "conv_schedule.h"
@@ -17,20 +18,30 @@ static void layer_tiled(ConvContext &ctx) {
     Func out = s.output, acc = s.acc;
     Var c = s.vars[0], x = s.vars[1], y = s.vars[2], n = s.vars[3];
     const RegisterTile t = register_tile(ctx);
-    Var co("co"), ci("ci"), xo("xo"), xi("xi"), yn("yn");
+    Var co("co"), ci("ci"), xo("xo"), xi("xi"), yn("yn"), task("task");
     Expr fits = ctx.out_extent(0) >= t.channels && ctx.out_extent(1) >= t.pixels;
 
-    out.fuse(y, n, yn).parallel(yn);
+    // Tasks are (row, channel block) pairs, rows innermost: tasks taken in
+    // order share one block of weights in cache, which matters when the
+    // weights are large and the rows few (7x7x512).
+    out.fuse(y, n, yn);
     // Whole tiles, the last one in each dimension shifted back over its
     // neighbour (recomputing a few outputs rather than branching).
     out.specialize(fits)
         .split(c, co, ci, t.channels)
         .split(x, xo, xi, t.pixels)
-        .reorder(ci, xi, xo, co, yn)
+        .reorder(ci, xi, xo, yn, co)
+        .fuse(yn, co, task)
+        .parallel(task)
         .vectorize(ci, t.lanes)
         .unroll(ci)
         .unroll(xi);
-    out.split(x, xo, xi, 1).vectorize(c, t.lanes, TailStrategy::GuardWithIf);
+    out.split(c, co, ci, t.lanes, TailStrategy::GuardWithIf)
+        .split(x, xo, xi, 1)
+        .reorder(ci, xi, xo, yn, co)
+        .fuse(yn, co, task)
+        .parallel(task)
+        .vectorize(ci);
 
     std::vector<VarOrRVar> order{c, x};
     for (int d = 0; d < s.r.dimensions(); ++d) order.push_back(s.r[d]);
@@ -42,7 +53,7 @@ static void layer_tiled(ConvContext &ctx) {
     acc.update().reorder(order).vectorize(c, t.lanes, TailStrategy::GuardWithIf);
 
     Func staged = ctx.algorithm == "conv_im2col_gemm" ? s.stage("col") : s.input;
-    staged.compute_at(out, yn).vectorize(staged.args()[0], t.lanes, TailStrategy::GuardWithIf);
+    staged.compute_at(out, task).vectorize(staged.args()[0], t.lanes, TailStrategy::GuardWithIf);
 }
 
 SF_REGISTER_CONV_SCHEDULE(conv_direct, tiled, layer_tiled);

@@ -17,7 +17,7 @@ inline int edge_index(int i, int n, Edge e) {
     switch (e) {
     case Edge::constant: return -1;
     case Edge::clamp: return std::clamp(i, 0, n - 1);
-    case Edge::mirror: return i < 0 ? -i - 1 : 2 * (n - 1) - i;
+    case Edge::mirror: return i < 0 ? -i : 2 * (n - 1) - i;
     }
     return -1;
 }
@@ -81,7 +81,7 @@ inline std::vector<double> conv_layer(const Layer &l, const std::vector<float> &
                         }
                     }
                     out[((static_cast<std::size_t>(n) * oh + oy) * ow + ox) * l.c_out + co] =
-                        l.relu ? std::max(sum, 0.0) : sum + (l.k == 5 ? 1e-3 : 0);
+                        l.relu ? std::max(sum, 0.0) : sum;
                 }
             }
         }
