@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# The main job: set up, build (preset `release`), run the benchmark suite on
-# this CPU and print the report table and the plot paths.
-#   ./tools/bench.sh           representative suite (a few minutes on 2 cores)
-#   ./tools/bench.sh --full    every catalog kernel at both sizes
-# Other arguments go to the benchmark binary (e.g. --threads=1,
-# --benchmark_filter=star2d1r). Results: build/bench/stencils.json, and the
-# report with plots in docs/results/<machine>/.
+# The main job: set up, build (preset `release`), run the benchmark suites on
+# this CPU and print the report tables and the plot paths.
+#   ./tools/bench.sh                 stencils (representative suite) then convolutions
+#   ./tools/bench.sh --full          every stencil kernel at both sizes, then convolutions
+#   ./tools/bench.sh --only=conv     one family: stencils or conv
+# Other arguments go to the benchmark binaries (e.g. --threads=1,
+# --benchmark_filter=star2d1r). Results: build/bench/{stencils,conv}.json, and
+# the reports with plots in docs/results/<machine>/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 suite=representative
+only=all
 args=()
 for a in "$@"; do
-    if [ "$a" = "--full" ]; then suite=full; else args+=("$a"); fi
+    case "$a" in
+    --full) suite=full ;;
+    --only=*) only="${a#--only=}" ;;
+    *) args+=("$a") ;;
+    esac
 done
 "$ROOT/tools/build.sh"
 source "$ROOT/tools/env.sh"
@@ -19,22 +25,42 @@ cd "$ROOT"
 cpu_model="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 machine="$(echo "$cpu_model" | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//' | tr 'A-Z' 'a-z')-$(nproc)c"
 out="docs/results/$machine"
-json="build/bench/stencils.json"
 mkdir -p build/bench "$out"
-start=$SECONDS
-# Console: one progress line per result (median of 5 repetitions, % of roof).
-./build/bench/sf_stencil_bench --suite="$suite" --benchmark_context="cpu_model=$cpu_model" \
-    --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2 \
-    --benchmark_out="$json" --benchmark_out_format=json ${args[@]+"${args[@]}"} |
-    awk 'BEGIN { scale["m"] = 1e-3; scale["u"] = 1e-6; scale["k"] = 1e3 }
+status=0
+
+# One progress line per result: the median and the counter named $1 in percent.
+progress() {
+    awk -v counter="$1" 'BEGIN { scale["m"] = 1e-3; scale["u"] = 1e-6; scale["k"] = 1e3 }
          /ERROR/ { if ($1 == last_error) next; last_error = $1 }   # one line per kernel, not per repetition
-         /_median|ERROR/ { n++; roof = -1;
-          if (match($0, /roof_frac=[0-9.]+[muk]?/)) {   # console counters carry SI suffixes
-              v = substr($0, RSTART + 10, RLENGTH - 10); s = substr(v, length(v));
-              roof = (s in scale ? substr(v, 1, length(v) - 1) * scale[s] : v) * 100 }
-          if (roof >= 0) printf "[bench %3d] %-50s %9s %-3s %5.0f%% of roof\n", n, $1, $2, $3, roof;
+         /_median|ERROR/ { n++; pct = -1;
+          if (match($0, counter "=[0-9.]+[muk]?")) {   # console counters carry SI suffixes
+              v = substr($0, RSTART + length(counter) + 1, RLENGTH - length(counter) - 1); s = substr(v, length(v));
+              pct = (s in scale ? substr(v, 1, length(v) - 1) * scale[s] : v) * 100 }
+          if (pct >= 0) printf "[bench %3d] %-62s %9s %-3s %5.0f%% of %s\n", n, $1, $2, $3, pct, counter;
           else printf "[bench %3d] %s\n", n, substr($0, 1, 160); fflush() }'
-echo "[bench] suite '$suite' ran in $((SECONDS - start)) s"
-cp "$json" "$out/stencils.json"
-.venv/bin/python tools/report.py report "$out/stencils.json" --out-dir "$out" \
-    --title "stencilforge stencils on $machine ($suite suite)"
+}
+
+if [ "$only" = all ] || [ "$only" = stencils ]; then
+    json="build/bench/stencils.json"
+    start=$SECONDS
+    ./build/bench/sf_stencil_bench --suite="$suite" --benchmark_context="cpu_model=$cpu_model" \
+        --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2 \
+        --benchmark_out="$json" --benchmark_out_format=json ${args[@]+"${args[@]}"} | progress roof_frac
+    echo "[bench] stencil suite '$suite' ran in $((SECONDS - start)) s"
+    cp "$json" "$out/stencils.json"
+    .venv/bin/python tools/report.py report "$out/stencils.json" --out-dir "$out" \
+        --title "stencilforge stencils on $machine ($suite suite)" || status=1
+fi
+
+if [ "$only" = all ] || [ "$only" = conv ]; then
+    json="build/bench/conv.json"
+    start=$SECONDS
+    ./build/bench/sf_conv_bench --benchmark_context="cpu_model=$cpu_model" \
+        --benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2 \
+        --benchmark_out="$json" --benchmark_out_format=json ${args[@]+"${args[@]}"} | progress peak_frac
+    echo "[bench] convolution suite ran in $((SECONDS - start)) s"
+    cp "$json" "$out/conv.json"
+    .venv/bin/python tools/conv_report.py "$out/conv.json" --out-dir "$out" \
+        --title "stencilforge convolutions on $machine" || status=1
+fi
+exit $status
