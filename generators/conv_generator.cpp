@@ -21,14 +21,14 @@ void dense_at_zero(B &buffer) {
 }
 
 void apply_schedule(const std::string &algorithm, const std::string &schedule, ConvStages &stages, int stride,
-                    const Target &target) {
+                    const Target &target, int tile_vectors = 0, int tile_pixels = 0) {
     auto &registry = schedules::conv_registry();
     auto found = registry.find(algorithm + "." + schedule);
     if (found == registry.end()) found = registry.find("any." + schedule);
     if (found == registry.end()) {
         throw CompileError("no schedule '" + schedule + "' for " + algorithm + " (no file in schedules/ registers it)");
     }
-    schedules::ConvContext ctx{stages, algorithm, stride, target};
+    schedules::ConvContext ctx{stages, algorithm, stride, target, tile_vectors, tile_pixels};
     found->second(ctx);
 }
 
@@ -80,6 +80,9 @@ public:
     GeneratorParam<std::string> algorithm{"algorithm", "conv_direct"};
     GeneratorParam<int> stride{"stride", 1, 1, 4};
     GeneratorParam<std::string> schedule{"schedule", "tiled"};
+    // The register tile: output-channel vectors x pixels (0: the target's default).
+    GeneratorParam<int> tile_vectors{"tile_vectors", 0};
+    GeneratorParam<int> tile_pixels{"tile_pixels", 0};
 
     Input<Buffer<float, 4>> *in = nullptr;   // in(c, x, y, n): NHWC
     Input<Buffer<>> *weights = nullptr;  // (co, ci, kx, ky) HWIO; depthwise: (c, kx, ky)
@@ -123,7 +126,7 @@ public:
         dense_at_zero(*weights);
         dense_at_zero(*bias);
         dense_at_zero(*out);
-        apply_schedule(a, schedule, stages, stride, get_target());
+        apply_schedule(a, schedule, stages, stride, get_target(), tile_vectors, tile_pixels);
     }
 };
 

@@ -17,6 +17,7 @@ std::map<std::string, ConvSchedule> &conv_registry() {
 
 RegisterTile register_tile(const ConvContext &ctx) {
     const int lanes = ctx.vector_lanes();
+    if (ctx.tile_vectors > 0 && ctx.tile_pixels > 0) return {lanes, ctx.tile_vectors * lanes, ctx.tile_pixels};
     // AVX-512: 4 x 7 accumulators of 32 registers, leaving room for the 4
     // weight vectors; 7 pixels tile the ResNet widths (56, 28, 14, 7) exactly.
     // AVX2: 2 x 6 of 16.

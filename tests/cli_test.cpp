@@ -78,6 +78,15 @@ TEST_F(Cli, ListShowsTheCatalog) {
     EXPECT_NE(j.output.find("\"schedule\": \"temporal\""), std::string::npos);
 }
 
+TEST_F(Cli, ListConvShowsTheConvolutionCatalog) {
+    const CliResult r = run_cli("list-conv");
+    EXPECT_EQ(r.exit_code, 0);
+    for (const auto &v : stencilforge::conv_catalog()) EXPECT_NE(r.output.find(v.name), std::string::npos) << v.name;
+    const CliResult j = run_cli("list-conv --json");
+    EXPECT_EQ(j.exit_code, 0);
+    EXPECT_NE(j.output.find("\"algorithm\": \"conv_winograd_f4x4\""), std::string::npos);
+}
+
 TEST_F(Cli, RunMatchesReference) {
     const int nx = 29, ny = 17, steps = 7;
     const auto grid = sf_test::random_grid<double>(nx * ny, 5);

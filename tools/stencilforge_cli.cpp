@@ -1,4 +1,5 @@
-// The `stencilforge` command-line tool: `list` prints the catalog, `describe`
+// The `stencilforge` command-line tool: `list` prints the catalog (`list-conv`
+// its convolution kernels), `describe`
 // one kernel's coefficient order, `run` applies a kernel to a .npy grid.
 // .npy files hold C-order arrays of shape (ny, nx) or (nz, ny, nx): x is the
 // last numpy axis, which is the unit-stride dimension stencilforge expects.
@@ -38,6 +39,27 @@ void print_catalog(bool as_json) {
                     to_string(v.dtype).c_str(), v.schedule.c_str(), v.engine.c_str(), v.depth, v.num_coefficients(),
                     device_available(v.device) ? "yes" : ("no (needs " + v.device + ")").c_str());
     }
+}
+
+void print_conv_catalog(bool as_json) {
+    nlohmann::json j = nlohmann::json::array();
+    if (!as_json) std::printf("%-34s %-19s %-9s %-6s %-9s %-6s %-9s  %s\n", "kernel", "algorithm", "family", "sched",
+                              "boundary", "stride", "tolerance", "K");
+    for (const auto &v : conv_catalog()) {
+        std::string sizes;
+        for (int k : v.kernel_sizes) sizes += (sizes.empty() ? "" : ",") + std::to_string(k);
+        if (sizes.empty()) sizes = "odd 1-15";
+        if (as_json) {
+            j.push_back({{"name", v.name}, {"algorithm", v.algorithm}, {"family", v.family}, {"schedule", v.schedule},
+                         {"boundary", v.boundary}, {"stride", v.stride}, {"kernel_sizes", v.kernel_sizes},
+                         {"tolerance", v.tolerance}, {"description", v.description}});
+        } else {
+            std::printf("%-34s %-19s %-9s %-6s %-9s %-6d %-9.0e  %s\n", v.name.c_str(), v.algorithm.c_str(),
+                        v.family.c_str(), v.schedule.c_str(), v.boundary.empty() ? "-" : v.boundary.c_str(), v.stride,
+                        v.tolerance, sizes.c_str());
+        }
+    }
+    if (as_json) std::cout << j.dump(2) << "\n";
 }
 
 void describe(const std::string &name) {
@@ -92,6 +114,9 @@ int main(int argc, char **argv) {
     bool as_json = false;
     list->add_flag("--json", as_json, "Print the catalog as JSON");
 
+    auto *list_conv = app.add_subcommand("list-conv", "List every convolution kernel (filters, layers) in the catalog");
+    list_conv->add_flag("--json", as_json, "Print them as JSON");
+
     auto *desc = app.add_subcommand("describe", "Show a kernel's coefficient order");
     std::string desc_kernel;
     desc->add_option("kernel", desc_kernel, "Kernel name")->required();
@@ -116,6 +141,7 @@ int main(int argc, char **argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         if (*list) print_catalog(as_json);
+        if (*list_conv) print_conv_catalog(as_json);
         if (*desc) describe(desc_kernel);
         if (*devices) std::cout << describe_devices() << "\n";
         if (*runc) {
