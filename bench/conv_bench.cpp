@@ -41,14 +41,20 @@ std::vector<float> random_floats(std::size_t n, unsigned seed) {
 
 // A layer's operands at one batch size, kept for all its implementations.
 struct LayerData {
+    int id;  // unique per object: prepared layers and primitives are cached by it
     ref::Layer shape;
     std::vector<float> in, weights, bias, out;
     LayerData(const bench::LayerCase &c, int batch)
-        : shape{batch, c.h, c.w, c.c_in, c.c_out, c.k, c.stride, c.pad, true, false},
+        : id(next_id()),
+          shape{batch, c.h, c.w, c.c_in, c.c_out, c.k, c.stride, c.pad, true, false},
           in(random_floats(std::size_t(batch) * c.h * c.w * c.c_in, 1)),
           weights(random_floats(std::size_t(c.k) * c.k * c.c_in * c.c_out, 2)),
           bias(random_floats(c.c_out, 3)),
           out(std::size_t(batch) * shape.out_h() * shape.out_w() * c.c_out) {}
+    static int next_id() {
+        static int n = 0;
+        return n++;
+    }
     double flops() const {
         const ref::Layer &l = shape;
         return 2.0 * l.n * l.out_h() * l.out_w() * l.c_out * double(l.c_in) * l.k * l.k;
@@ -58,20 +64,28 @@ struct LayerData {
 // Runs one implementation on a layer's data (its output into d.out).
 using LayerRunner = std::function<void(LayerData &)>;
 
+// Weights prepared once per layer (PreparedConv2d), as oneDNN's are: the
+// timing covers the layer, not the one-off weight copy or Winograd transform.
 LayerRunner halide_layer(const ConvVariantInfo &v) {
-    return [v](LayerData &d) {
+    auto cache = std::make_shared<std::map<int, std::unique_ptr<PreparedConv2d>>>();
+    return [v, cache](LayerData &d) {
         const ref::Layer &l = d.shape;
-        conv2d({d.in.data(), l.n, l.h, l.w, l.c_in}, d.weights, d.bias, {l.k, l.stride, l.pad, l.relu},
-               {d.out.data(), l.n, l.out_h(), l.out_w(), l.c_out}, {v.algorithm, v.schedule});
+        auto &layer = (*cache)[d.id];
+        if (!layer) {
+            layer = std::make_unique<PreparedConv2d>(l.c_in, l.c_out, d.weights, d.bias,
+                                                     LayerParams{l.k, l.stride, l.pad, l.relu},
+                                                     LayerOptions{v.algorithm, v.schedule});
+        }
+        layer->run({d.in.data(), l.n, l.h, l.w, l.c_in}, {d.out.data(), l.n, l.out_h(), l.out_w(), l.c_out});
     };
 }
 
 #if SF_HAVE_ONEDNN
 // oneDNN primitives are built per shape (and batch), once, outside the timing.
 LayerRunner onednn_layer() {
-    auto cache = std::make_shared<std::map<const LayerData *, std::unique_ptr<anchors::OneDnnConv>>>();
+    auto cache = std::make_shared<std::map<int, std::unique_ptr<anchors::OneDnnConv>>>();
     return [cache](LayerData &d) {
-        auto &conv = (*cache)[&d];
+        auto &conv = (*cache)[d.id];
         if (!conv) {
             const ref::Layer &l = d.shape;
             conv = std::make_unique<anchors::OneDnnConv>(

@@ -178,15 +178,6 @@ ConvStages conv_winograd(const LayerOperands &op, int m) {
     Var ci("ci"), i("i"), j("j"), a("a"), b("b"), p("p"), tx("tx"), ty("ty");
     s.input = zero_padded(op, s.vars);
 
-    // Filter transform U = G g G^T per (co, ci), in f64 then rounded once:
-    // it runs once per call, and G's thirds and sixths are inexact in f32.
-    // Output channels past C_out read as zero filters, so a schedule may
-    // round the channel loop up.
-    Func wz = BoundaryConditions::constant_exterior(op.weights, 0.0f, {{0, op.channels_out}, Range(), Range(), Range()});
-    Func Ux("Ux"), U("U");
-    Ux(c, ci, i, b) = combine(w.G, i, Float(64), [&](int k) { return cast<double>(wz(c, ci, k, b)); });
-    U(c, ci, i, j) = cast<float>(combine(w.G, j, Float(64), [&](int k) { return Ux(c, ci, i, k); }));
-
     // Input transform V = B^T d B per (ci, tile): tile (tx, ty) reads the
     // (m+2) x (m+2) inputs from (tx*m - pad, ty*m - pad).
     Func Vx("Vx"), V("V");
@@ -199,7 +190,7 @@ ConvStages conv_winograd(const LayerOperands &op, int m) {
     s.r = RDom(0, op.channels_in, "rc");
     s.acc = Func("M");
     s.acc(c, i, j, tx, ty, n) = 0.0f;
-    s.acc(c, i, j, tx, ty, n) += U(c, s.r, i, j) * V(s.r, i, j, tx, ty, n);
+    s.acc(c, i, j, tx, ty, n) += op.weights(c, s.r, i, j) * V(s.r, i, j, tx, ty, n);
 
     // Output transform Y = A^T M A, then bias and ReLU.
     Func Yx("Yx");
@@ -207,7 +198,25 @@ ConvStages conv_winograd(const LayerOperands &op, int m) {
     Expr y_tile = combine(w.AT, y % m, Float(32), [&](int k) { return Yx(c, x % m, k, x / m, y / m, n); });
     s.output = Func("conv");
     s.output(c, x, y, n) = apply_relu(op, op.bias(c) + y_tile);
-    s.stages = {{"Ux", Ux}, {"U", U}, {"Vx", Vx}, {"V", V}, {"Yx", Yx}};
+    s.stages = {{"Vx", Vx}, {"V", V}, {"Yx", Yx}};
+    return s;
+}
+
+ConvStages winograd_filter_transform(Func weights, Expr c_out, int m) {
+    const WinogradMatrices w = winograd_matrices(m);
+    ConvStages s;
+    s.tile = m;
+    Var c("c"), ci("ci"), i("i"), j("j"), b("b");
+    s.vars = {c, ci, i, j};
+    // In f64, rounded once at the end: F(4x4)'s G has thirds and sixths,
+    // inexact in f32. Output channels past C_out are zero filters, so the
+    // layer may round its channel loop up to whole register tiles.
+    Func wz = BoundaryConditions::constant_exterior(weights, 0.0f, {{0, c_out}, Range(), Range(), Range()});
+    Func Ux("Ux");
+    Ux(c, ci, i, b) = combine(w.G, i, Float(64), [&](int k) { return cast<double>(wz(c, ci, k, b)); });
+    s.output = Func("U");
+    s.output(c, ci, i, j) = cast<float>(combine(w.G, j, Float(64), [&](int k) { return Ux(c, ci, i, k); }));
+    s.stages = {{"Ux", Ux}};
     return s;
 }
 

@@ -51,7 +51,12 @@ struct LayerOperands {
 
 ConvStages conv_direct(const LayerOperands &op);
 ConvStages conv_im2col_gemm(const LayerOperands &op);
-ConvStages conv_winograd(const LayerOperands &op, int m);  // F(m x m, 3 x 3), m = 2 or 4
+// Winograd F(m x m, 3 x 3), m = 2 or 4. op.weights holds the transformed
+// filters U(co, ci, i, j) from winograd_filter_transform, zero past C_out.
+ConvStages conv_winograd(const LayerOperands &op, int m);
+// U = G g G^T for each (co, ci) of HWIO weights(co, ci, kx, ky); zero for co >= c_out.
+// A pipeline of its own so that a layer's filters are transformed once, not per call.
+ConvStages winograd_filter_transform(Halide::Func weights, Halide::Expr c_out, int m);
 ConvStages depthwise3x3(const LayerOperands &op);          // weights(c, kx, ky)
 
 }  // namespace stencilforge

@@ -93,6 +93,8 @@ public:
 
     void configure() {
         in = add_input<Buffer<float, 4>>("in");
+        // HWIO (co, ci, kx, ky); depthwise (c, kx, ky); Winograd: the
+        // transformed filters U(co, ci, i, j) of winograd_filter, C_out padded.
         weights = add_input<Buffer<>>("weights", Float(32), algorithm.value() == "depthwise3x3" ? 3 : 4);
         bias = add_input<Buffer<float, 1>>("bias");
         pad = add_input<int32_t>("pad");
@@ -108,8 +110,8 @@ public:
         op.height = (*in).dim(2).extent();
         op.weights = *weights;
         op.bias = *bias;
-        op.channels_out = (*weights).dim(0).extent();
-        op.k = (*weights).dim(algorithm.value() == "depthwise3x3" ? 1 : 2).extent();
+        op.channels_out = (*out).dim(0).extent();
+        op.k = (*weights).dim(algorithm.value() == "depthwise3x3" ? 1 : 2).extent();  // Winograd: unused (3)
         op.stride = stride;
         op.pad = *pad;
         op.relu = *relu;
@@ -130,7 +132,29 @@ public:
     }
 };
 
+// Winograd's filter transform U = G g G^T, zero-padded to `c_out_padded`
+// output channels (the runtime rounds C_out up to whole register tiles).
+class WinogradFilterGenerator : public Generator<WinogradFilterGenerator> {
+public:
+    GeneratorParam<int> m{"m", 4, 2, 4};
+    GeneratorParam<std::string> schedule{"schedule", "tiled"};
+    Input<Buffer<float, 4>> weights{"weights"};  // HWIO (co, ci, kx, ky)
+    Output<Buffer<float, 4>> U{"U"};             // (co, ci, i, j)
+
+    void generate() {
+        ConvStages stages = winograd_filter_transform(weights, weights.dim(0).extent(), m);
+        U(stages.vars) = stages.output(stages.vars);
+        stages.output = U;
+        dense_at_zero(weights);
+        dense_at_zero(U);
+        U.dim(2).set_extent(m + 2);
+        U.dim(3).set_extent(m + 2);
+        apply_schedule("winograd_filter", schedule, stages, 1, get_target());
+    }
+};
+
 }  // namespace stencilforge
 
+HALIDE_REGISTER_GENERATOR(stencilforge::WinogradFilterGenerator, winograd_filter)
 HALIDE_REGISTER_GENERATOR(stencilforge::ConvFilterGenerator, conv_filter)
 HALIDE_REGISTER_GENERATOR(stencilforge::ConvLayerGenerator, conv_layer)

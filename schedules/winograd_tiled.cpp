@@ -1,5 +1,5 @@
-// `tiled` for Winograd F(m x m, 3 x 3). The filter transform U runs once per
-// call (compute_root). Per image: the input tiles are transformed into V
+// `tiled` for Winograd F(m x m, 3 x 3), and for its filter transform (a
+// pipeline of its own, run once per set of weights). Per image: the input tiles are transformed into V
 // (rows of tiles across cores), then the (m+2)^2 channel GEMMs run into M
 // (the GEMMs across cores) with the same register blocking as the direct
 // layer over output channels x tiles, all tiles of the image in one
@@ -31,7 +31,7 @@ static void winograd_tiled(ConvContext &ctx) {
         .unroll(py);
 
     // M's and the transforms' own vars, in definition order.
-    Func Yx = s.stage("Yx"), V = s.stage("V"), Vx = s.stage("Vx"), U = s.stage("U");
+    Func Yx = s.stage("Yx"), V = s.stage("V"), Vx = s.stage("Vx");
     Yx.compute_at(out, tx).vectorize(Yx.args()[0], t.lanes).unroll(Yx.args()[1]).unroll(Yx.args()[2]);
 
     const std::vector<Var> mv = M.args();  // c, i, j, tx, ty, n
@@ -51,12 +51,19 @@ static void winograd_tiled(ConvContext &ctx) {
     V.compute_at(out, n).reorder(vv[0], vv[1], vv[2], vv[3], vv[4]).vectorize(vv[0], t.lanes, guard)
         .unroll(vv[1]).unroll(vv[2]).parallel(vv[4]);
     Vx.compute_at(V, vv[3]).vectorize(Vx.args()[0], t.lanes, guard).unroll(Vx.args()[1]).unroll(Vx.args()[2]);
+}
 
-    const std::vector<Var> uv = U.args();  // c, ci, i, j
-    U.compute_root().vectorize(uv[0], t.lanes).unroll(uv[2]).unroll(uv[3]).parallel(uv[1]);
+// The filter transform: vectorized along output channels (f64 inside),
+// the (m+2)^2 outputs per (co, ci) unrolled so G's rows fold to constants.
+static void winograd_filter_tiled(ConvContext &ctx) {
+    Func U = ctx.stages.output;
+    const std::vector<Var> &v = ctx.stages.vars;  // c, ci, i, j
+    U.reorder(v[2], v[3], v[0], v[1]).vectorize(v[0], ctx.vector_lanes() / 2, TailStrategy::GuardWithIf)
+        .unroll(v[2]).unroll(v[3]).parallel(v[1]);
 }
 
 SF_REGISTER_CONV_SCHEDULE(conv_winograd_f2x2, tiled, winograd_tiled);
 SF_REGISTER_CONV_SCHEDULE(conv_winograd_f4x4, tiled, winograd_tiled);
+SF_REGISTER_CONV_SCHEDULE(winograd_filter, tiled, winograd_filter_tiled);
 
 }  // namespace stencilforge::schedules

@@ -242,6 +242,29 @@ TEST(LayerErrors, BadInputIsRefusedAndNothingWritten) {
     EXPECT_TRUE(untouched(out));
 }
 
+TEST(PreparedLayer, MatchesTheReferenceAndOwnsItsWeights) {
+    ref::Layer l{2, 11, 13, 9, 70, 3, 1, 1, true, false};
+    const auto in = random_floats(2 * 11 * 13 * 9, 1), bias = random_floats(70, 3);
+    const auto weights = random_floats(9 * 9 * 70, 2);
+    const auto expect = ref::conv_layer(l, in, weights, bias);
+    for (const char *algorithm : {"conv_direct", "conv_im2col_gemm", "conv_winograd_f2x2", "conv_winograd_f4x4"}) {
+        auto scratch = weights;  // the caller's buffer, overwritten after preparing
+        PreparedConv2d layer(9, 70, scratch, bias, {3, 1, 1, true}, {algorithm, "tiled"});
+        std::fill(scratch.begin(), scratch.end(), 0.0f);
+        for (int rep = 0; rep < 2; ++rep) {
+            std::vector<float> out(2 * 11 * 13 * 70, kSentinel);
+            EXPECT_EQ(layer.run({in.data(), 2, 11, 13, 9}, {out.data(), 2, 11, 13, 70}), layer.variant());
+            EXPECT_LE(sf_test::max_rel_error(out, expect), 5e-5) << algorithm;
+        }
+        std::vector<float> out(2 * 11 * 13 * 70, kSentinel);
+        EXPECT_THROW(layer.run({in.data(), 2, 11, 13, 8}, {out.data(), 2, 11, 13, 70}), Error);  // C_in
+        EXPECT_THROW(layer.run({in.data(), 2, 11, 13, 9}, {out.data(), 2, 11, 12, 70}), Error);  // W_out
+        EXPECT_TRUE(untouched(out));
+    }
+    EXPECT_THROW(PreparedConv2d(9, 70, std::span<const float>(weights.data(), 10), bias, {3, 1, 1, true}), Error);
+    EXPECT_THROW(PreparedConv2d(9, 70, weights, bias, {3, 2, 1, true}, {"conv_winograd_f4x4", "tiled"}), Error);
+}
+
 TEST(LayerAuto, AutoPicksAVariantThatMatches) {
     ref::Layer l{1, 10, 12, 8, 16, 3, 1, 1, false, false};
     const auto in = random_floats(10 * 12 * 8, 1), weights = random_floats(9 * 8 * 16, 2);

@@ -143,7 +143,81 @@ std::string run_sepfilter(ConstImageView in, std::span<const float> row, std::sp
     return e.info.name;
 }
 
+}  // namespace
+
 // --- layers ----------------------------------------------------------------
+
+// Everything about a layer but its input and output tensors: the variant, the
+// parameters, and the weights and bias as the variant consumes them (views of
+// the caller's memory, or copies a PreparedConv2d owns; Winograd's always
+// transformed filters).
+struct LayerPlan {
+    const detail::ConvEntry *entry = nullptr;
+    LayerParams layer;
+    int c_in = 0, c_out = 0;
+    std::vector<float> owned_weights, owned_bias;
+    std::span<const float> weights, bias;  // what the kernel reads
+    std::span<const float> given_weights;  // what the caller gave (for the overlap check)
+    std::vector<int> weight_dims;
+};
+
+namespace {
+
+LayerPlan make_plan(const detail::ConvEntry &e, int c_in, int c_out, std::span<const float> weights,
+                    std::span<const float> bias, const LayerParams &l, bool own) {
+    const ConvVariantInfo &v = e.info;
+    const std::string k = "kernel '" + v.name + "': ";
+    if (c_in <= 0 || c_out <= 0) fail(k + "channel counts must be positive, got C_in " + std::to_string(c_in) + ", C_out " + std::to_string(c_out));
+    if (std::find(v.kernel_sizes.begin(), v.kernel_sizes.end(), l.kernel) == v.kernel_sizes.end()) {
+        std::string sizes;
+        for (int s : v.kernel_sizes) sizes += (sizes.empty() ? "" : ", ") + std::to_string(s);
+        fail(k + "filter size " + std::to_string(l.kernel) + " not supported (K in {" + sizes + "})");
+    }
+    if (l.pad < 0) fail(k + "padding must be >= 0, got " + std::to_string(l.pad));
+    const bool depthwise = v.family == "depthwise";
+    const std::size_t want = depthwise ? count({l.kernel, l.kernel, c_in}) : count({l.kernel, l.kernel, c_in, c_out});
+    if (!weights.data() || weights.size() != want) {
+        fail(k + "weights must hold " + std::to_string(want) + " values (" + (depthwise ? "3*3*C" : "HWIO: K*K*C_in*C_out") +
+             "), got " + std::to_string(weights.size()) + "; check C_in and C_out");
+    }
+    if (!bias.empty() && bias.size() != static_cast<std::size_t>(c_out)) {
+        fail(k + "bias must be empty or hold C_out = " + std::to_string(c_out) + " values, got " + std::to_string(bias.size()));
+    }
+    LayerPlan p;
+    p.entry = &e;
+    p.layer = l;
+    p.c_in = c_in;
+    p.c_out = c_out;
+    p.given_weights = weights;
+    p.weights = weights;
+    p.bias = bias;
+    if (own) {
+        p.owned_weights.assign(weights.begin(), weights.end());
+        p.weights = p.given_weights = p.owned_weights;
+    }
+    if (own || bias.empty()) {
+        p.owned_bias.assign(c_out, 0.0f);
+        std::copy(bias.begin(), bias.end(), p.owned_bias.begin());
+        p.bias = p.owned_bias;
+    }
+    p.weight_dims = depthwise ? std::vector<int>{c_in, 3, 3} : std::vector<int>{c_out, c_in, l.kernel, l.kernel};
+    if (e.winograd_filter) {
+        // U(co, ci, i, j) with C_out rounded up to whole register tiles (64
+        // channels covers AVX-512 and AVX2): the layer reads zero filters there.
+        const int tile = v.algorithm == "conv_winograd_f2x2" ? 4 : 6;
+        const int c_pad = (c_out + 63) / 64 * 64;
+        std::vector<float> u(count({c_pad, c_in, tile, tile}));
+        Buffer<const float> w(p.weights.data(), p.weight_dims);
+        Buffer<float> ub(u.data(), c_pad, c_in, tile, tile);
+        detail::prepare_halide_call();
+        check_result(e.winograd_filter(w.raw_buffer(), ub.raw_buffer()), v);
+        p.owned_weights = std::move(u);
+        p.weights = p.owned_weights;
+        p.weight_dims = {c_pad, c_in, tile, tile};
+        if (own) p.given_weights = p.weights;
+    }
+    return p;
+}
 
 void validate_tensor(const char *what, const void *data, int n, int h, int w, int c) {
     if (!data) fail(std::string(what) + " tensor has null data");
@@ -152,28 +226,18 @@ void validate_tensor(const char *what, const void *data, int n, int h, int w, in
     }
 }
 
-struct LayerCall {
-    ConstTensorView in;
-    std::span<const float> weights, bias;
-    LayerParams layer;
-    TensorView out;
-    std::size_t weight_count;  // what `weights` must hold
-    std::string weight_layout;
-};
-
-void validate_layer(const LayerCall &c, const ConvVariantInfo &v) {
-    const auto &in = c.in;
-    const auto &out = c.out;
-    const auto &l = c.layer;
+std::string run_plan(const LayerPlan &p, const ConstTensorView &in, const TensorView &out) {
+    const ConvVariantInfo &v = p.entry->info;
+    const LayerParams &l = p.layer;
     const std::string k = "kernel '" + v.name + "': ";
     validate_tensor("input", in.data, in.batch, in.height, in.width, in.channels);
     validate_tensor("output", out.data, out.batch, out.height, out.width, out.channels);
-    if (std::find(v.kernel_sizes.begin(), v.kernel_sizes.end(), l.kernel) == v.kernel_sizes.end()) {
-        std::string sizes;
-        for (int s : v.kernel_sizes) sizes += (sizes.empty() ? "" : ", ") + std::to_string(s);
-        fail(k + "filter size " + std::to_string(l.kernel) + " not supported (K in {" + sizes + "})");
+    if (in.channels != p.c_in) {
+        fail(k + "input has " + std::to_string(in.channels) + " channels, the weights are for C_in = " + std::to_string(p.c_in));
     }
-    if (l.pad < 0) fail(k + "padding must be >= 0, got " + std::to_string(l.pad));
+    if (out.channels != p.c_out) {
+        fail(k + "output has " + std::to_string(out.channels) + " channels, the weights are for C_out = " + std::to_string(p.c_out));
+    }
     if (in.height + 2 * l.pad < l.kernel || in.width + 2 * l.pad < l.kernel) {
         fail(k + "the " + shape({l.kernel, l.kernel}) + " filter is larger than the padded input (" +
              shape({in.height, in.width}) + " with padding " + std::to_string(l.pad) + ")");
@@ -184,40 +248,19 @@ void validate_layer(const LayerCall &c, const ConvVariantInfo &v) {
         fail(k + "output must be " + shape({in.batch, oh, ow, out.channels}) + " (NHWC) for this input and layer, got " +
              shape({out.batch, out.height, out.width, out.channels}));
     }
-    if (c.weights.size() != c.weight_count) {
-        fail(k + "weights must hold " + std::to_string(c.weight_count) + " values (" + c.weight_layout + "), got " +
-             std::to_string(c.weights.size()) + "; check C_in and C_out");
-    }
-    if (!c.bias.empty() && c.bias.size() != static_cast<std::size_t>(out.channels)) {
-        fail(k + "bias must be empty or hold C_out = " + std::to_string(out.channels) + " values, got " +
-             std::to_string(c.bias.size()));
-    }
     const std::size_t out_bytes = count({out.batch, out.height, out.width, out.channels}) * sizeof(float);
     if (overlaps(in.data, count({in.batch, in.height, in.width, in.channels}) * sizeof(float), out.data, out_bytes) ||
-        overlaps(c.weights.data(), c.weights.size_bytes(), out.data, out_bytes) ||
-        overlaps(c.bias.data(), c.bias.size_bytes(), out.data, out_bytes)) {
+        overlaps(p.given_weights.data(), p.given_weights.size_bytes(), out.data, out_bytes) ||
+        overlaps(p.bias.data(), p.bias.size_bytes(), out.data, out_bytes)) {
         fail(k + "the output overlaps an input; layers cannot run in place");
     }
-}
-
-std::string run_layer(const detail::ConvEntry &e, const LayerCall &c, std::initializer_list<int> weight_dims) {
-    validate_layer(c, e.info);
-    const auto &in = c.in;
-    const auto &out = c.out;
-    std::vector<float> zero_bias;
-    std::span<const float> bias = c.bias;
-    if (bias.empty()) {
-        zero_bias.assign(out.channels, 0.0f);
-        bias = zero_bias;
-    }
     Buffer<const float> src(in.data, in.channels, in.width, in.height, in.batch);
-    Buffer<const float> w(c.weights.data(), std::vector<int>(weight_dims));
-    Buffer<const float> b(bias.data(), out.channels);
+    Buffer<const float> w(p.weights.data(), p.weight_dims);
+    Buffer<const float> b(p.bias.data(), p.c_out);
     Buffer<float> dst(out.data, out.channels, out.width, out.height, out.batch);
     detail::prepare_halide_call();
-    check_result(e.layer(src.raw_buffer(), w.raw_buffer(), b.raw_buffer(), c.layer.pad, c.layer.relu, dst.raw_buffer()),
-                 e.info);
-    return e.info.name;
+    check_result(p.entry->layer(src.raw_buffer(), w.raw_buffer(), b.raw_buffer(), l.pad, l.relu, dst.raw_buffer()), v);
+    return v.name;
 }
 
 // docs/conv.md, "Which algorithm runs": the rule "auto" applies.
@@ -260,17 +303,21 @@ int conv_output_extent(int in, int kernel, int stride, int pad) {
     return (in + 2 * pad - kernel) / stride + 1;
 }
 
-std::string conv2d(ConstTensorView in, std::span<const float> weights, std::span<const float> bias,
-                   const LayerParams &layer, TensorView out, const LayerOptions &options) {
+namespace {
+
+const detail::ConvEntry &layer_entry(const LayerParams &layer, const LayerOptions &options) {
     if (layer.stride <= 0) fail("conv2d: stride must be >= 1, got " + std::to_string(layer.stride));
     const std::string algorithm = options.algorithm == "auto" ? auto_algorithm(layer) : options.algorithm;
     if (algorithm == "depthwise3x3") fail("conv2d: depthwise layers run through depthwise_conv3x3()");
-    const auto &e = find_entry(algorithm, options.schedule, "", layer.stride);
-    const int k = layer.kernel;
-    return run_layer(e,
-                     {in, weights, bias, layer, out, count({k, k, in.channels, out.channels}),
-                      "HWIO: K*K*C_in*C_out"},
-                     {out.channels, in.channels, k, k});
+    return find_entry(algorithm, options.schedule, "", layer.stride);
+}
+
+}  // namespace
+
+std::string conv2d(ConstTensorView in, std::span<const float> weights, std::span<const float> bias,
+                   const LayerParams &layer, TensorView out, const LayerOptions &options) {
+    const auto &e = layer_entry(layer, options);
+    return run_plan(make_plan(e, in.channels, out.channels, weights, bias, layer, false), in, out);
 }
 
 std::string depthwise_conv3x3(ConstTensorView in, std::span<const float> weights, std::span<const float> bias,
@@ -281,8 +328,18 @@ std::string depthwise_conv3x3(ConstTensorView in, std::span<const float> weights
              std::to_string(in.channels) + ")");
     }
     const auto &e = find_entry("depthwise3x3", schedule, "", layer.stride);
-    return run_layer(e, {in, weights, bias, layer, out, count({3, 3, in.channels}), "3*3*C"}, {in.channels, 3, 3});
+    return run_plan(make_plan(e, in.channels, out.channels, weights, bias, layer, false), in, out);
 }
+
+PreparedConv2d::PreparedConv2d(int c_in, int c_out, std::span<const float> weights, std::span<const float> bias,
+                               const LayerParams &layer, const LayerOptions &options)
+    : plan_(std::make_unique<LayerPlan>(make_plan(layer_entry(layer, options), c_in, c_out, weights, bias, layer, true))) {}
+PreparedConv2d::~PreparedConv2d() = default;
+PreparedConv2d::PreparedConv2d(PreparedConv2d &&) noexcept = default;
+PreparedConv2d &PreparedConv2d::operator=(PreparedConv2d &&) noexcept = default;
+
+std::string PreparedConv2d::run(ConstTensorView in, TensorView out) const { return run_plan(*plan_, in, out); }
+const std::string &PreparedConv2d::variant() const { return plan_->entry->info.name; }
 
 const std::vector<ConvVariantInfo> &conv_catalog() {
     static const std::vector<ConvVariantInfo> infos = [] {

@@ -17,11 +17,15 @@ using SepFilterFn = int (*)(halide_buffer_t *in, halide_buffer_t *row, halide_bu
 using LayerFn = int (*)(halide_buffer_t *in, halide_buffer_t *weights, halide_buffer_t *bias, int32_t pad,
                         bool relu, halide_buffer_t *out);
 
+// Winograd's filter transform: HWIO weights in, U(co, ci, i, j) out.
+using WinogradFilterFn = int (*)(halide_buffer_t *weights, halide_buffer_t *u);
+
 struct ConvEntry {
     ConvVariantInfo info;
     Filter2dFn filter2d = nullptr;  // exactly one of these is set, by algorithm
     SepFilterFn sepfilter = nullptr;
     LayerFn layer = nullptr;
+    WinogradFilterFn winograd_filter = nullptr;  // Winograd layers: their weights go through this first
 };
 
 const std::vector<ConvEntry> &conv_table();

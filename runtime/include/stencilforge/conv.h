@@ -6,6 +6,7 @@
 
 #include "stencilforge/error.h"
 
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -87,6 +88,26 @@ struct LayerOptions {
 // with C_out = out.channels; `bias` has C_out values or is empty (no bias).
 std::string conv2d(ConstTensorView in, std::span<const float> weights, std::span<const float> bias,
                    const LayerParams &layer, TensorView out, const LayerOptions &options = {});
+
+struct LayerPlan;
+
+// A layer whose weights are prepared once for repeated calls, as an inference
+// runtime keeps them: the weights and bias are copied at construction, and
+// Winograd variants transform their filters there (conv2d() transforms them
+// on every call). run() then validates only the tensors.
+class PreparedConv2d {
+public:
+    PreparedConv2d(int c_in, int c_out, std::span<const float> weights, std::span<const float> bias,
+                   const LayerParams &layer, const LayerOptions &options = {});
+    ~PreparedConv2d();
+    PreparedConv2d(PreparedConv2d &&) noexcept;
+    PreparedConv2d &operator=(PreparedConv2d &&) noexcept;
+    std::string run(ConstTensorView in, TensorView out) const;  // returns the variant, as conv2d()
+    const std::string &variant() const;
+
+private:
+    std::unique_ptr<LayerPlan> plan_;
+};
 
 // Depthwise 3x3: channel c convolved with its own filter, weights[(ky * 3 + kx) * C + c].
 // layer.kernel must be 3; out.channels == in.channels.
