@@ -270,8 +270,13 @@ TEST(LayerAuto, AutoPicksAVariantThatMatches) {
     const auto in = random_floats(10 * 12 * 8, 1), weights = random_floats(9 * 8 * 16, 2);
     std::vector<float> out(10 * 12 * 16);
     const std::string ran = conv2d({in.data(), 1, 10, 12, 8}, weights, {}, {3, 1, 1, false}, {out.data(), 1, 10, 12, 16});
-    EXPECT_FALSE(ran.empty());
-    EXPECT_LE(sf_test::max_rel_error(out, ref::conv_layer(l, in, weights, {})), 1e-4) << ran;
+    EXPECT_EQ(ran, "conv_direct_f32_tiled_s1");  // docs/conv.md's rule: C_in < 16 runs direct
+    EXPECT_LE(sf_test::max_rel_error(out, ref::conv_layer(l, in, weights, {})), 1e-5) << ran;
+    ref::Layer wide{1, 10, 12, 32, 16, 3, 1, 1, false, false};
+    const auto in32 = random_floats(10 * 12 * 32, 3), w32 = random_floats(9 * 32 * 16, 4);
+    EXPECT_EQ(conv2d({in32.data(), 1, 10, 12, 32}, w32, {}, {3, 1, 1, false}, {out.data(), 1, 10, 12, 16}),
+              "conv_im2col_gemm_f32_tiled_s1");  // and wider 3x3 layers the im2col GEMM
+    EXPECT_LE(sf_test::max_rel_error(out, ref::conv_layer(wide, in32, w32, {})), 1e-5);
 }
 
 }  // namespace

@@ -263,8 +263,15 @@ std::string run_plan(const LayerPlan &p, const ConstTensorView &in, const Tensor
     return v.name;
 }
 
-// docs/conv.md, "Which algorithm runs": the rule "auto" applies.
-std::string auto_algorithm(const LayerParams &) { return "conv_direct"; }
+// docs/conv.md, "Which algorithm runs": the rule "auto" applies, from the
+// benchmark. The im2col GEMM was the best or within noise of the best
+// stencilforge algorithm on every ResNet-50 layer but the stem, where its
+// 49-tap lowering of 3-channel pixels costs more than it saves and direct
+// led. Winograd is never picked: it was not consistently faster on this
+// CPU and it rounds more (see the accuracy table).
+std::string auto_algorithm(const LayerParams &layer, int c_in) {
+    return layer.kernel >= 7 || c_in < 16 ? "conv_direct" : "conv_im2col_gemm";
+}
 
 }  // namespace
 
@@ -305,9 +312,9 @@ int conv_output_extent(int in, int kernel, int stride, int pad) {
 
 namespace {
 
-const detail::ConvEntry &layer_entry(const LayerParams &layer, const LayerOptions &options) {
+const detail::ConvEntry &layer_entry(const LayerParams &layer, int c_in, const LayerOptions &options) {
     if (layer.stride <= 0) fail("conv2d: stride must be >= 1, got " + std::to_string(layer.stride));
-    const std::string algorithm = options.algorithm == "auto" ? auto_algorithm(layer) : options.algorithm;
+    const std::string algorithm = options.algorithm == "auto" ? auto_algorithm(layer, c_in) : options.algorithm;
     if (algorithm == "depthwise3x3") fail("conv2d: depthwise layers run through depthwise_conv3x3()");
     return find_entry(algorithm, options.schedule, "", layer.stride);
 }
@@ -316,7 +323,7 @@ const detail::ConvEntry &layer_entry(const LayerParams &layer, const LayerOption
 
 std::string conv2d(ConstTensorView in, std::span<const float> weights, std::span<const float> bias,
                    const LayerParams &layer, TensorView out, const LayerOptions &options) {
-    const auto &e = layer_entry(layer, options);
+    const auto &e = layer_entry(layer, in.channels, options);
     return run_plan(make_plan(e, in.channels, out.channels, weights, bias, layer, false), in, out);
 }
 
@@ -333,7 +340,7 @@ std::string depthwise_conv3x3(ConstTensorView in, std::span<const float> weights
 
 PreparedConv2d::PreparedConv2d(int c_in, int c_out, std::span<const float> weights, std::span<const float> bias,
                                const LayerParams &layer, const LayerOptions &options)
-    : plan_(std::make_unique<LayerPlan>(make_plan(layer_entry(layer, options), c_in, c_out, weights, bias, layer, true))) {}
+    : plan_(std::make_unique<LayerPlan>(make_plan(layer_entry(layer, c_in, options), c_in, c_out, weights, bias, layer, true))) {}
 PreparedConv2d::~PreparedConv2d() = default;
 PreparedConv2d::PreparedConv2d(PreparedConv2d &&) noexcept = default;
 PreparedConv2d &PreparedConv2d::operator=(PreparedConv2d &&) noexcept = default;
