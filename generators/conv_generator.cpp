@@ -21,14 +21,14 @@ void dense_at_zero(B &buffer) {
 }
 
 void apply_schedule(const std::string &algorithm, const std::string &schedule, ConvStages &stages, int stride,
-                    const Target &target, int tile_vectors = 0, int tile_pixels = 0) {
+                    const Target &target, int tile_vectors = 0, int tile_pixels = 0, int rows_per_task = 0) {
     auto &registry = schedules::conv_registry();
     auto found = registry.find(algorithm + "." + schedule);
     if (found == registry.end()) found = registry.find("any." + schedule);
     if (found == registry.end()) {
         throw CompileError("no schedule '" + schedule + "' for " + algorithm + " (no file in schedules/ registers it)");
     }
-    schedules::ConvContext ctx{stages, algorithm, stride, target, tile_vectors, tile_pixels};
+    schedules::ConvContext ctx{stages, algorithm, stride, target, tile_vectors, tile_pixels, rows_per_task};
     found->second(ctx);
 }
 
@@ -83,6 +83,7 @@ public:
     // The register tile: output-channel vectors x pixels (0: the target's default).
     GeneratorParam<int> tile_vectors{"tile_vectors", 0};
     GeneratorParam<int> tile_pixels{"tile_pixels", 0};
+    GeneratorParam<int> rows_per_task{"rows_per_task", 0};
 
     Input<Buffer<float, 4>> *in = nullptr;   // in(c, x, y, n): NHWC
     Input<Buffer<>> *weights = nullptr;  // (co, ci, kx, ky) HWIO; depthwise: (c, kx, ky)
@@ -128,7 +129,7 @@ public:
         dense_at_zero(*weights);
         dense_at_zero(*bias);
         dense_at_zero(*out);
-        apply_schedule(a, schedule, stages, stride, get_target(), tile_vectors, tile_pixels);
+        apply_schedule(a, schedule, stages, stride, get_target(), tile_vectors, tile_pixels, rows_per_task);
     }
 };
 

@@ -20,6 +20,7 @@ struct ConvContext {
     Halide::Target target;
     // Register-tile knobs (generator params); 0 = the target's default.
     int tile_vectors = 0, tile_pixels = 0;
+    int rows_per_task = 0;  // output rows per parallel task (0: the schedule's default)
     int vector_lanes() const { return target.natural_vector_size(Halide::Float(32)); }
     // The output buffer's extent in output dimension `d`.
     Halide::Expr out_extent(int d) const { return stages.output.output_buffer().dim(d).extent(); }
