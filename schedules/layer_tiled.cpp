@@ -21,31 +21,34 @@ static void layer_tiled(ConvContext &ctx) {
     Var co("co"), ci("ci"), xo("xo"), xi("xi"), yn("yn"), task("task");
     Expr fits = ctx.out_extent(0) >= t.channels && ctx.out_extent(1) >= t.pixels;
 
-    // Tasks are (row block, channel block) pairs, rows innermost: tasks taken
-    // in order share one block of weights in cache, which matters when the
-    // weights are large and the rows few (7x7x512).
-    out.fuse(y, n, yn);
-    // Four rows per task: with one, the 1x1 layers ran about 1.7x slower
-    // (measured 60-68 against 113-132 GFLOP/s on 28x28x128->512, 2 cores):
-    // tasks were too small for the thread pool's cost per task.
+    // Tasks are (block of rows of one image, channel block), rows innermost:
+    // tasks taken in order share one block of weights in cache, which
+    // matters when the weights are large and the rows few (7x7x512). The
+    // rows are split before y is fused with n: a block of the fused y-n
+    // loop may wrap into the next image, and Halide then bounds the staged
+    // input by every row of the image, staging all of it per task.
+    // Four rows per block stage K + 3 input rows instead of 4K; one and four
+    // measured the same within noise on the ResNet layers.
     const int rows = ctx.rows_per_task > 0 ? ctx.rows_per_task : 4;
-    Var yno("yno"), yni("yni");
-    out.split(yn, yno, yni, min(rows, ctx.out_extent(2) * ctx.out_extent(3)));
+    Var yo("yo"), yi("yi");
+    out.split(y, yo, yi, min(rows, ctx.out_extent(2)));
     // Whole tiles, the last one in each dimension shifted back over its
     // neighbour (recomputing a few outputs rather than branching).
     out.specialize(fits)
         .split(c, co, ci, t.channels)
         .split(x, xo, xi, t.pixels)
-        .reorder(ci, xi, xo, yni, yno, co)
-        .fuse(yno, co, task)
+        .reorder(ci, xi, xo, yi, yo, n, co)
+        .fuse(yo, n, yn)
+        .fuse(yn, co, task)
         .parallel(task)
         .vectorize(ci, t.lanes)
         .unroll(ci)
         .unroll(xi);
     out.split(c, co, ci, t.lanes, TailStrategy::GuardWithIf)
         .split(x, xo, xi, 1)
-        .reorder(ci, xi, xo, yni, yno, co)
-        .fuse(yno, co, task)
+        .reorder(ci, xi, xo, yi, yo, n, co)
+        .fuse(yo, n, yn)
+        .fuse(yn, co, task)
         .parallel(task)
         .vectorize(ci);
 

@@ -46,7 +46,7 @@ const detail::ConvEntry &find_entry(const std::string &algorithm, const std::str
         if (e.info.schedule == schedule && e.info.boundary == boundary && e.info.stride == stride) return e;
         offered += (offered.empty() ? "" : ", ") + e.info.name;
     }
-    if (offered.empty()) fail("unknown convolution algorithm '" + algorithm + "' (`stencilforge list` shows the catalog)");
+    if (offered.empty()) fail("unknown convolution algorithm '" + algorithm + "' (`stencilforge list-conv` shows the catalog)");
     fail("no " + algorithm + " variant with schedule '" + schedule + "'" +
          (boundary.empty() ? ", stride " + std::to_string(stride) : ", boundary " + boundary) + "; the catalog has " +
          offered);

@@ -3,6 +3,7 @@
 #include "halide_call.h"
 
 #include "HalideRuntime.h"
+#include "stencilforge/error.h"
 
 namespace stencilforge::detail {
 
@@ -14,6 +15,11 @@ void capture_halide_error(void *, const char *msg) { t_halide_error = msg ? msg 
 }  // namespace
 
 void prepare_halide_call() {
+    // Every kernel's baseline target is AVX2 + FMA; on an older CPU Halide's
+    // dispatch would fall through to it and fault.
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
+        throw Error("stencilforge needs a CPU with AVX2 and FMA (x86-64-v3)");
+    }
     ensure_cpu_hooks();
     static const bool installed = [] {
         halide_set_error_handler(capture_halide_error);

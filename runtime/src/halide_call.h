@@ -7,7 +7,8 @@
 
 namespace stencilforge::detail {
 
-// Installs the hooks once and clears the last message; call before a pipeline.
+// Checks the CPU (an Error without AVX2 + FMA), installs the hooks once and
+// clears the last message; call before a pipeline.
 void prepare_halide_call();
 // What the last failing pipeline on this thread reported ("" if nothing).
 const std::string &last_halide_error();

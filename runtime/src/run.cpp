@@ -56,9 +56,6 @@ void validate(const VariantInfo &v, const ConstGridView &in, const GridView &out
     if (a < b + out.bytes() && b < a + in.bytes()) {
         fail(k + "input and output overlap in memory; the stencil reads neighbours, so it cannot run in place");
     }
-    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
-        fail("stencilforge needs a CPU with AVX2 and FMA (x86-64-v3)");
-    }
 }
 
 // `to` by reference: a device kernel attaches its device allocation to it,
