@@ -264,11 +264,12 @@ std::string run_plan(const LayerPlan &p, const ConstTensorView &in, const Tensor
 }
 
 // docs/conv.md, "Which algorithm runs": the rule "auto" applies, from the
-// benchmark. The im2col GEMM was the best or within noise of the best
-// stencilforge algorithm on every ResNet-50 layer but the stem, where its
-// 49-tap lowering of 3-channel pixels costs more than it saves and direct
-// led. Winograd is never picked: it was not consistently faster on this
-// CPU and it rounds more (see the accuracy table).
+// benchmark. Direct led on the stem (7x7 over 3 channels: the im2col lowering
+// copies 147 floats per pixel) by 1.23-1.26x; elsewhere direct and the im2col
+// GEMM were within about 10% of each other with no simple pattern (geomeans
+// over oneDNN 0.77x and 0.78x), and the rule must not depend on the image
+// size (a PreparedConv2d has none). Winograd is never picked: it was not
+// consistently faster on this CPU and it rounds more.
 std::string auto_algorithm(const LayerParams &layer, int c_in) {
     return layer.kernel >= 7 || c_in < 16 ? "conv_direct" : "conv_im2col_gemm";
 }
