@@ -10,6 +10,7 @@
 // separable ones too), so the numbers compare; peak_frac: FLOP/s over the
 // measured f32 FMA peak.
 #include "anchors.h"
+#include "bench_cli.h"
 #include "conv_reference.h"
 #include "conv_suite.h"
 #include "roofline.h"
@@ -108,26 +109,35 @@ std::string check_layer(const bench::LayerCase &c, LayerRunner &runner, double t
     return err <= tolerance ? "" : "wrong result: error " + std::to_string(err) + " over tolerance";
 }
 
-// `id`: the benchmark's name (this Google Benchmark's State does not carry it).
-void bench_layer(benchmark::State &state, const std::string &id, const bench::LayerCase &c, int batch,
-                 LayerRunner runner, double tolerance, double peak) {
-    static std::map<std::string, std::unique_ptr<LayerData>> data;  // per layer and batch, shared by implementations
-    static std::string prepared, refusal;
-    const std::string &key = id;
-    auto &d = data[c.name + "/" + std::to_string(batch)];
-    if (prepared != key) {
-        prepared = key;
-        refusal.clear();
+// Google Benchmark calls a benchmark once per repetition: `prepare` (the
+// check against the reference and the warm-up; it returns a refusal or "")
+// runs on the first call for `id` only. False, with the benchmark skipped,
+// when it refused. `id`: the benchmark's name (this Google Benchmark's State
+// does not carry it).
+bool prepared(benchmark::State &state, const std::string &id, const std::function<std::string()> &prepare) {
+    static std::string last, refusal;
+    if (last != id) {
+        last = id;
         try {
-            refusal = check_layer(c, runner, tolerance);
-            if (!d) d = std::make_unique<LayerData>(c, batch);
-            if (refusal.empty()) runner(*d);  // warm-up (and oneDNN's primitive)
+            refusal = prepare();
         } catch (const std::exception &e) {
             refusal = std::string("refused: ") + e.what();
         }
     }
-    if (!refusal.empty()) {
-        state.SkipWithError(refusal.c_str());
+    if (!refusal.empty()) state.SkipWithError(refusal.c_str());
+    return refusal.empty();
+}
+
+void bench_layer(benchmark::State &state, const std::string &id, const bench::LayerCase &c, int batch,
+                 LayerRunner runner, double tolerance, double peak) {
+    static std::map<std::string, std::unique_ptr<LayerData>> data;  // per layer and batch, shared by implementations
+    auto &d = data[c.name + "/" + std::to_string(batch)];
+    if (!prepared(state, id, [&] {
+            if (!d) d = std::make_unique<LayerData>(c, batch);
+            std::string refusal = check_layer(c, runner, tolerance);
+            if (refusal.empty()) runner(*d);  // warm-up (and oneDNN's primitive)
+            return refusal;
+        })) {
         return;
     }
     for (auto _ : state) {
@@ -198,20 +208,15 @@ std::string check_filter(const bench::FilterCase &f, FilterRunner &runner) {
 void bench_filter(benchmark::State &state, const std::string &id, const bench::FilterCase &f, FilterRunner runner,
                   double peak) {
     static std::unique_ptr<FilterData> data;
-    static std::string prepared, refusal;
     const auto size = bench::filter_image();
-    if (prepared != id) {
-        prepared = id;
-        try {
-            refusal = check_filter(f, runner);
-            if (!data || int(data->row.size()) != f.k) data = std::make_unique<FilterData>(size.width, size.height, size.channels, f.k);
-            if (refusal.empty()) runner(*data, f);
-        } catch (const std::exception &e) {
-            refusal = std::string("refused: ") + e.what();
-        }
-    }
-    if (!refusal.empty()) {
-        state.SkipWithError(refusal.c_str());
+    if (!prepared(state, id, [&] {
+            if (!data || int(data->row.size()) != f.k) {
+                data = std::make_unique<FilterData>(size.width, size.height, size.channels, f.k);
+            }
+            std::string refusal = check_filter(f, runner);
+            if (refusal.empty()) runner(*data, f);  // warm-up
+            return refusal;
+        })) {
         return;
     }
     for (auto _ : state) {
@@ -237,10 +242,7 @@ int main(int argc, char **argv) {
     } catch (const CLI::ParseError &e) {
         return app.exit(e);
     }
-    std::vector<std::string> rest_storage = app.remaining();
-    std::vector<char *> rest{argv[0]};
-    for (auto &s : rest_storage) rest.push_back(s.data());
-    int rest_argc = static_cast<int>(rest.size());
+    bench::BenchmarkArgs rest(app, argv[0]);
 
     if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
     set_num_threads(threads);
@@ -289,8 +291,8 @@ int main(int argc, char **argv) {
 #endif
     }
     std::fprintf(stderr, "[bench] %d convolution benchmarks (anchors: %s)\n", registered, anchors::describe().c_str());
-    benchmark::Initialize(&rest_argc, rest.data());
-    if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 1;
+    benchmark::Initialize(rest.argc(), rest.argv());
+    if (benchmark::ReportUnrecognizedArguments(*rest.argc(), rest.argv())) return 1;
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

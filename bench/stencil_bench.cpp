@@ -10,6 +10,7 @@
 // traffic); ai (FLOP per compulsory byte); roof_frac (FLOP/s over
 // min(FMA peak, ai x copy bandwidth): the roofline; the memory roof decides
 // when ai is below the machine balance); bw_frac (bytes/s over copy bandwidth).
+#include "bench_cli.h"
 #include "bench_suite.h"
 #include "roofline.h"
 #include "stencil_reference.h"
@@ -141,10 +142,7 @@ int main(int argc, char **argv) {
     } catch (const CLI::ParseError &e) {
         return app.exit(e);
     }
-    std::vector<std::string> rest_storage = app.remaining();
-    std::vector<char *> rest{argv[0]};
-    for (auto &s : rest_storage) rest.push_back(s.data());
-    int rest_argc = static_cast<int>(rest.size());
+    bench::BenchmarkArgs rest(app, argv[0]);
 
     if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
     set_num_threads(threads);
@@ -184,8 +182,8 @@ int main(int argc, char **argv) {
     }
     std::fprintf(stderr, "[bench] suite '%s': %d kernels x sizes; one line per result as each finishes\n",
                  suite_name.c_str(), registered);
-    benchmark::Initialize(&rest_argc, rest.data());
-    if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 1;
+    benchmark::Initialize(rest.argc(), rest.argv());
+    if (benchmark::ReportUnrecognizedArguments(*rest.argc(), rest.argv())) return 1;
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;
