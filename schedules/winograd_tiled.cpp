@@ -1,6 +1,6 @@
 // `tiled` for Winograd F(m x m, 3 x 3), and for its filter transform (a
-// pipeline of its own, run once per set of weights). Per image: the input tiles are transformed into V
-// (rows of tiles across cores), then the (m+2)^2 channel GEMMs run into M
+// pipeline of its own, run once per set of weights). Per image: the input
+// tiles are transformed into V (rows of tiles across cores), then the (m+2)^2 channel GEMMs run into M
 // (the GEMMs across cores) with the same register blocking as the direct
 // layer over output channels x tiles, all tiles of the image in one
 // sequence so small images still fill whole register tiles (rounded up: U
