@@ -28,7 +28,7 @@ static void layer_tiled(ConvContext &ctx) {
     // loop may wrap into the next image, and Halide then bounds the staged
     // input by every row of the image, staging all of it per task.
     // One row per task by default: blocks of 4 rows measured the same on the
-    // 28- to 112-row layers and 10-25% slower on the 7- and 14-row ones,
+    // 28- to 224-row layers and 10-25% slower on the 7- and 14-row ones,
     // whose last block overlaps its neighbour (8 rows computed for 7).
     const int rows = ctx.rows_per_task > 0 ? ctx.rows_per_task : 1;
     Var yo("yo"), yi("yi");

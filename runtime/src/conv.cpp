@@ -265,7 +265,7 @@ std::string run_plan(const LayerPlan &p, const ConstTensorView &in, const Tensor
 
 // docs/conv.md, "Which algorithm runs": the rule "auto" applies, from the
 // benchmark. Direct led on the stem (7x7 over 3 channels: the im2col lowering
-// copies 147 floats per pixel) by 1.23-1.39x; the im2col GEMM led on 21 of the
+// copies 147 floats per pixel) by 1.23-1.39x; the im2col GEMM led on 20 of the
 // other 26 layer x batch rows, mostly by under 10%. The rule must not depend
 // on the image size (a PreparedConv2d has none), so Winograd, fastest on the
 // large 3x3 layers but 0.2-0.4x the GEMM on small images, is never picked.
