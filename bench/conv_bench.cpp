@@ -10,7 +10,7 @@
 // separable ones too), so the numbers compare; peak_frac: FLOP/s over the
 // measured f32 FMA peak.
 #include "anchors.h"
-#include "bench_cli.h"
+#include "bench_harness.h"
 #include "conv_reference.h"
 #include "conv_suite.h"
 #include "roofline.h"
@@ -42,7 +42,7 @@ std::vector<float> random_floats(std::size_t n, unsigned seed) {
 
 // A layer's operands at one batch size, kept for all its implementations.
 struct LayerData {
-    int id;  // unique per object: prepared layers and primitives are cached by it
+    int id;  // unique per object: what a runner's prepared layer was built for
     ref::Layer shape;
     std::vector<float> in, weights, bias, out;
     LayerData(const bench::LayerCase &c, int batch)
@@ -65,35 +65,50 @@ struct LayerData {
 // Runs one implementation on a layer's data (its output into d.out).
 using LayerRunner = std::function<void(LayerData &)>;
 
+// The prepared layer (or oneDNN primitive) a runner built for the last
+// LayerData it saw; a different one (the check's, then the timed one)
+// rebuilds it, outside the timed loop.
+template <typename T>
+struct LastBuilt {
+    int id = -1;
+    std::unique_ptr<T> object;
+    template <typename Make>
+    T &for_data(const LayerData &d, Make &&make) {
+        if (id != d.id) {
+            object = make();
+            id = d.id;
+        }
+        return *object;
+    }
+};
+
 // Weights prepared once per layer (PreparedConv2d), as oneDNN's are: the
 // timing covers the layer, not the one-off weight copy or Winograd transform.
 LayerRunner halide_layer(const ConvVariantInfo &v) {
-    auto cache = std::make_shared<std::map<int, std::unique_ptr<PreparedConv2d>>>();
-    return [v, cache](LayerData &d) {
+    auto built = std::make_shared<LastBuilt<PreparedConv2d>>();
+    return [v, built](LayerData &d) {
         const ref::Layer &l = d.shape;
-        auto &layer = (*cache)[d.id];
-        if (!layer) {
-            layer = std::make_unique<PreparedConv2d>(l.c_in, l.c_out, d.weights, d.bias,
-                                                     LayerParams{l.k, l.stride, l.pad, l.relu},
-                                                     LayerOptions{v.algorithm, v.schedule});
-        }
-        layer->run({d.in.data(), l.n, l.h, l.w, l.c_in}, {d.out.data(), l.n, l.out_h(), l.out_w(), l.c_out});
+        const PreparedConv2d &layer = built->for_data(d, [&] {
+            return std::make_unique<PreparedConv2d>(l.c_in, l.c_out, d.weights, d.bias,
+                                                    LayerParams{l.k, l.stride, l.pad, l.relu},
+                                                    LayerOptions{v.algorithm, v.schedule});
+        });
+        layer.run({d.in.data(), l.n, l.h, l.w, l.c_in}, {d.out.data(), l.n, l.out_h(), l.out_w(), l.c_out});
     };
 }
 
 #if SF_HAVE_ONEDNN
 // oneDNN primitives are built per shape (and batch), once, outside the timing.
 LayerRunner onednn_layer() {
-    auto cache = std::make_shared<std::map<int, std::unique_ptr<anchors::OneDnnConv>>>();
-    return [cache](LayerData &d) {
-        auto &conv = (*cache)[d.id];
-        if (!conv) {
-            const ref::Layer &l = d.shape;
-            conv = std::make_unique<anchors::OneDnnConv>(
-                anchors::LayerShape{l.n, l.h, l.w, l.c_in, l.c_out, l.k, l.stride, l.pad, l.relu}, d.weights.data(),
-                d.bias.data());
-        }
-        conv->run(d.in.data(), d.out.data());
+    auto built = std::make_shared<LastBuilt<anchors::OneDnnConv>>();
+    return [built](LayerData &d) {
+        const ref::Layer &l = d.shape;
+        built->for_data(d, [&] {
+                  return std::make_unique<anchors::OneDnnConv>(
+                      anchors::LayerShape{l.n, l.h, l.w, l.c_in, l.c_out, l.k, l.stride, l.pad, l.relu},
+                      d.weights.data(), d.bias.data());
+              })
+            .run(d.in.data(), d.out.data());
     };
 }
 #endif
@@ -109,30 +124,11 @@ std::string check_layer(const bench::LayerCase &c, LayerRunner &runner, double t
     return err <= tolerance ? "" : "wrong result: error " + std::to_string(err) + " over tolerance";
 }
 
-// Google Benchmark calls a benchmark once per repetition: `prepare` (the
-// check against the reference and the warm-up; it returns a refusal or "")
-// runs on the first call for `id` only. False, with the benchmark skipped,
-// when it refused. `id`: the benchmark's name (this Google Benchmark's State
-// does not carry it).
-bool prepared(benchmark::State &state, const std::string &id, const std::function<std::string()> &prepare) {
-    static std::string last, refusal;
-    if (last != id) {
-        last = id;
-        try {
-            refusal = prepare();
-        } catch (const std::exception &e) {
-            refusal = std::string("refused: ") + e.what();
-        }
-    }
-    if (!refusal.empty()) state.SkipWithError(refusal.c_str());
-    return refusal.empty();
-}
-
 void bench_layer(benchmark::State &state, const std::string &id, const bench::LayerCase &c, int batch,
                  LayerRunner runner, double tolerance, double peak) {
     static std::map<std::string, std::unique_ptr<LayerData>> data;  // per layer and batch, shared by implementations
     auto &d = data[c.name + "/" + std::to_string(batch)];
-    if (!prepared(state, id, [&] {
+    if (!bench::prepared(state, id, [&] {
             if (!d) d = std::make_unique<LayerData>(c, batch);
             std::string refusal = check_layer(c, runner, tolerance);
             if (refusal.empty()) runner(*d);  // warm-up (and oneDNN's primitive)
@@ -209,7 +205,7 @@ void bench_filter(benchmark::State &state, const std::string &id, const bench::F
                   double peak) {
     static std::unique_ptr<FilterData> data;
     const auto size = bench::filter_image();
-    if (!prepared(state, id, [&] {
+    if (!bench::prepared(state, id, [&] {
             if (!data || int(data->row.size()) != f.k) {
                 data = std::make_unique<FilterData>(size.width, size.height, size.channels, f.k);
             }

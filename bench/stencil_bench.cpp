@@ -10,7 +10,7 @@
 // traffic); ai (FLOP per compulsory byte); roof_frac (FLOP/s over
 // min(FMA peak, ai x copy bandwidth): the roofline; the memory roof decides
 // when ai is below the machine balance); bw_frac (bytes/s over copy bandwidth).
-#include "bench_cli.h"
+#include "bench_harness.h"
 #include "bench_suite.h"
 #include "roofline.h"
 #include "stencil_reference.h"
@@ -70,12 +70,11 @@ std::byte *grid_storage(int which, std::size_t bytes) {
     return storage[which].data();
 }
 
-// Google Benchmark calls this once per repetition; the check, the input and
-// the warm-up are done on the first call only (repetitions run back to back).
+// The check, the input and the warm-up run on the first repetition only
+// (bench::prepared); repetitions run back to back.
 template <typename T>
 void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::Size &size, int steps,
                    const Roofs &roofs) {
-    static std::string prepared, refusal;
     const std::string key = v.name + "/" + size.name;
     const auto extent = size.extent(v.dims);
     GridView probe(nullptr, v.dtype, extent);
@@ -85,23 +84,15 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
     const auto c = coefficients(v);
     const ConstGridView in_view(in, v.dtype, extent);
     const GridView out_view(out, v.dtype, extent);
-    if (prepared != key) {
-        prepared = key;
-        refusal.clear();
-        try {
+    if (!bench::prepared(state, key, [&]() -> std::string {
             if (const double err = check_against_reference<T>(v); !(err <= reference::tolerance<T>())) {
-                refusal = "wrong result: relative error " + std::to_string(err);
-            } else {
-#pragma omp parallel for schedule(static)
-                for (std::int64_t i = 0; i < cells; ++i) in[i] = static_cast<T>((i * 7919) % 1000) * T(1e-3);
-                run(v.name, in_view, out_view, steps, c);  // warm-up: workspace, thread pools, caches
+                return "wrong result: relative error " + std::to_string(err);
             }
-        } catch (const Error &e) {
-            refusal = std::string("refused: ") + e.what();
-        }
-    }
-    if (!refusal.empty()) {
-        state.SkipWithError(refusal.c_str());
+#pragma omp parallel for schedule(static)
+            for (std::int64_t i = 0; i < cells; ++i) in[i] = static_cast<T>((i * 7919) % 1000) * T(1e-3);
+            run(v.name, in_view, out_view, steps, c);  // warm-up: workspace, thread pools, caches
+            return "";
+        })) {
         return;
     }
     for (auto _ : state) {
