@@ -54,8 +54,7 @@ const detail::ConvEntry &find_entry(const std::string &algorithm, const std::str
 
 void check_result(int rc, const ConvVariantInfo &v) {
     if (rc != 0) {
-        fail("kernel '" + v.name + "' failed (Halide error " + std::to_string(rc) +
-             (detail::last_halide_error().empty() ? ")" : "): " + detail::last_halide_error()));
+        fail("kernel '" + v.name + "' failed" + detail::halide_failure(rc));
     }
 }
 

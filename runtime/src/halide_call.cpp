@@ -31,4 +31,8 @@ void prepare_halide_call() {
 
 const std::string &last_halide_error() { return t_halide_error; }
 
+std::string halide_failure(int rc) {
+    return " (Halide error " + std::to_string(rc) + (t_halide_error.empty() ? ")" : "): " + t_halide_error);
+}
+
 }  // namespace stencilforge::detail

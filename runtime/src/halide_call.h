@@ -12,5 +12,8 @@ namespace stencilforge::detail {
 void prepare_halide_call();
 // What the last failing pipeline on this thread reported ("" if nothing).
 const std::string &last_halide_error();
+// " (Halide error <rc>): <last message>", or without the message when there
+// is none: the tail of every kernel-failure Error.
+std::string halide_failure(int rc);
 
 }  // namespace stencilforge::detail

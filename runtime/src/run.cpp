@@ -73,7 +73,7 @@ void call_one(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Ru
     }
     if (rc != 0) {
         fail("kernel '" + v.name + "' failed" + (v.device == "host" ? "" : " on its " + v.device + " device") +
-             " (Halide error " + std::to_string(rc) + (detail::last_halide_error().empty() ? ")" : "): " + detail::last_halide_error()));
+             detail::halide_failure(rc));
     }
 }
 
@@ -135,8 +135,7 @@ void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridVie
     if (dst.device_dirty()) {
         detail::prepare_halide_call();
         if (const int rc = dst.copy_to_host(); rc != 0) {
-            fail("copying the result back from the device failed (Halide error " + std::to_string(rc) + "): " +
-                 detail::last_halide_error());
+            fail("copying the result back from the device failed" + detail::halide_failure(rc));
         }
     }
 }
