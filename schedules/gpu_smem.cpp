@@ -14,27 +14,8 @@ static void gpu_smem(StencilContext &ctx) {
     const auto &v = ctx.stages.vars;
     const GpuBlocks blocks = gpu_tile_all(ctx.stages.output, v, ctx.knobs);
     // steps[0] is the input; the block's region of it (tile + halo) goes to
-    // shared memory. The block's own threads load it in block-shaped chunks:
-    // every stage of a launch must use the launch's block size (OpenCL
-    // requires it; a staged stage sized by its region would exceed it).
-    Func staged = ctx.stages.steps[0];
-    const std::vector<Var> a = staged.args();  // the input's own (implicit) vars
-    staged.compute_at(ctx.stages.output, blocks.block);
-    std::vector<VarOrRVar> inner, outer;
-    for (size_t d = 0; d < a.size(); ++d) {
-        Var o("s" + a[d].name() + "o"), i("s" + a[d].name() + "i");
-        staged.split(a[d], o, i, blocks.threads[d], TailStrategy::GuardWithIf);
-        inner.emplace_back(i);
-        outer.emplace_back(o);
-    }
-    std::vector<VarOrRVar> order = inner;
-    order.insert(order.end(), outer.begin(), outer.end());
-    staged.reorder(order);
-    if (a.size() == 2) {
-        staged.gpu_threads(inner[0], inner[1]);
-    } else {
-        staged.gpu_threads(inner[0], inner[1], inner[2]);
-    }
+    // shared memory.
+    stage_per_block(ctx.stages.steps[0], ctx.stages.output, blocks.block, blocks);
 }
 
 SF_REGISTER_STENCIL_SCHEDULE(gpu_smem, gpu_smem);

@@ -53,6 +53,10 @@ struct GpuBlocks {
 // Cuts `f` into thread blocks (knobs tile_x/y/z, defaults 32x8 or 32x4x2),
 // one thread per cell, ragged edges guarded.
 GpuBlocks gpu_tile_all(Halide::Func f, const std::vector<Halide::Var> &v, const Knobs &k);
+// Computes `f` per thread block in shared memory (OpenCL local memory): at
+// `consumer`'s loop `at`, its region loaded by the block's own threads in
+// block-shaped chunks. Dimensions beyond the block's are serial loops.
+void stage_per_block(Halide::Func f, Halide::Func consumer, const Halide::Var &at, const GpuBlocks &blocks);
 
 struct Register {
     Register(const std::string &name, StencilSchedule schedule) {

@@ -1,12 +1,15 @@
 // run(): validate everything, then ping-pong the passes of the plan between
 // `out` and scratch grids so the last pass lands in `out`.
+#include "cuda_context.h"
 #include "halide_call.h"
 #include "kernel_table.h"
 #include "stencilforge/cpu.h"
+#include "stencilforge/cuda.h"
 #include "stencilforge/devices.h"
 #include "stencilforge/run.h"
 
 #include "HalideBuffer.h"
+#include "HalideRuntimeCuda.h"
 
 #include <cmath>
 #include <cstring>
@@ -94,34 +97,22 @@ void call_kernel(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide:
     call_one(v, from, coeffs, right);
 }
 
+// How many scratch grids a plan needs. A kernel that refuses a grid does so
+// on its first call, before it stores anything. One variant: ping-pong
+// between `out` and one scratch grid. Several (a remainder kernel too): `out`
+// is written by the last pass only, so a refusal by a later kernel leaves it
+// untouched.
+std::size_t scratch_grids(const std::vector<const VariantInfo *> &plan) {
+    if (plan.size() <= 1) return 0;
+    return plan.front() == plan.back() || plan.size() == 2 ? 1 : 2;
+}
+
 template <typename T>
-void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridView &in, const GridView &out,
-                std::span<const double> coefficients, Workspace &workspace) {
-    std::vector<int> shape;
-    for (int d = 0; d < in.dims; ++d) shape.push_back(static_cast<int>(in.extent[d]));
-    std::vector<T> weights(coefficients.begin(), coefficients.end());
-    Halide::Runtime::Buffer<T> coeffs(weights.data(), static_cast<int>(weights.size()));
-    Halide::Runtime::Buffer<T> src(const_cast<T *>(static_cast<const T *>(in.data)), shape);
-    Halide::Runtime::Buffer<T> dst(static_cast<T *>(out.data), shape);
-    // Halide copies a buffer to a device only when its host side is marked
-    // dirty; wrapped caller memory is not, and a device kernel would read
-    // uninitialized device memory. Host kernels ignore the flag.
-    src.set_host_dirty();
-    coeffs.set_host_dirty();
+void run_passes(const std::vector<const VariantInfo *> &plan, Halide::Runtime::Buffer<T> &src,
+                Halide::Runtime::Buffer<T> &coeffs, Halide::Runtime::Buffer<T> &dst,
+                std::vector<Halide::Runtime::Buffer<T>> &scratch) {
     const std::size_t n = plan.size();
-    // A kernel that refuses a grid does so on its first call, before it
-    // stores anything. One variant: ping-pong between `out` and one scratch
-    // grid. Several (a remainder kernel too): `out` is written by the last
-    // pass only, so a refusal by a later kernel leaves it untouched.
     const bool one_kernel = plan.front() == plan.back();
-    std::vector<Halide::Runtime::Buffer<T>> scratch;
-    if (n > 1) {
-        const std::size_t grids = one_kernel || n == 2 ? 1 : 2;
-        auto *base = static_cast<std::byte *>(workspace.reserve(grids * in.bytes()));
-        for (std::size_t g = 0; g < grids; ++g) {
-            scratch.emplace_back(reinterpret_cast<T *>(base + g * in.bytes()), shape);
-        }
-    }
     Halide::Runtime::Buffer<T> *from = &src;
     for (std::size_t i = 0; i < n; ++i) {
         const std::size_t left = n - 1 - i;  // passes after this one
@@ -131,6 +122,35 @@ void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridVie
         call_kernel(*plan[i], *from, coeffs, *to);
         from = to;
     }
+}
+
+std::vector<int> shape_of(const ConstGridView &g) {
+    std::vector<int> shape;
+    for (int d = 0; d < g.dims; ++d) shape.push_back(static_cast<int>(g.extent[d]));
+    return shape;
+}
+
+template <typename T>
+void run_host_grids(const std::vector<const VariantInfo *> &plan, const ConstGridView &in, const GridView &out,
+                    std::span<const double> coefficients, Workspace &workspace) {
+    const std::vector<int> shape = shape_of(in);
+    std::vector<T> weights(coefficients.begin(), coefficients.end());
+    Halide::Runtime::Buffer<T> coeffs(weights.data(), static_cast<int>(weights.size()));
+    Halide::Runtime::Buffer<T> src(const_cast<T *>(static_cast<const T *>(in.data)), shape);
+    Halide::Runtime::Buffer<T> dst(static_cast<T *>(out.data), shape);
+    // Halide copies a buffer to a device only when its host side is marked
+    // dirty; wrapped caller memory is not, and a device kernel would read
+    // uninitialized device memory. Host kernels ignore the flag.
+    src.set_host_dirty();
+    coeffs.set_host_dirty();
+    std::vector<Halide::Runtime::Buffer<T>> scratch;
+    if (const std::size_t grids = scratch_grids(plan); grids > 0) {
+        auto *base = static_cast<std::byte *>(workspace.reserve(grids * in.bytes()));
+        for (std::size_t g = 0; g < grids; ++g) {
+            scratch.emplace_back(reinterpret_cast<T *>(base + g * in.bytes()), shape);
+        }
+    }
+    run_passes(plan, src, coeffs, dst, scratch);
     // A device kernel leaves its result on the device; the caller reads host memory.
     if (dst.device_dirty()) {
         detail::prepare_halide_call();
@@ -138,6 +158,61 @@ void run_passes(const std::vector<const VariantInfo *> &plan, const ConstGridVie
             fail("copying the result back from the device failed" + detail::halide_failure(rc));
         }
     }
+}
+
+// Grids in CUDA device memory: wrapped, never copied; scratch grids are
+// device-only allocations (no host memory at all).
+template <typename T>
+void run_device_grids(const std::vector<const VariantInfo *> &plan, const ConstGridView &in, const GridView &out,
+                      std::span<const double> coefficients) {
+    const halide_device_interface_t *cuda = halide_cuda_device_interface();
+    const std::vector<int> shape = shape_of(in);
+    std::vector<T> weights(coefficients.begin(), coefficients.end());
+    Halide::Runtime::Buffer<T> coeffs(weights.data(), static_cast<int>(weights.size()));
+    coeffs.set_host_dirty();
+    Halide::Runtime::Buffer<T> src(nullptr, shape), dst(nullptr, shape);
+    detail::prepare_halide_call();
+    for (auto [buffer, pointer] : {std::pair{&src, in.data}, std::pair{&dst, static_cast<const void *>(out.data)}}) {
+        if (const int rc = buffer->device_wrap_native(cuda, reinterpret_cast<std::uint64_t>(pointer)); rc != 0) {
+            fail("wrapping a caller's CUDA pointer failed" + detail::halide_failure(rc));
+        }
+    }
+    std::vector<Halide::Runtime::Buffer<T>> scratch;
+    std::string failure;
+    try {
+        for (std::size_t g = 0; g < scratch_grids(plan); ++g) {
+            scratch.emplace_back(nullptr, shape);
+            if (const int rc = scratch.back().device_malloc(cuda); rc != 0) {
+                fail("allocating a device scratch grid failed" + detail::halide_failure(rc));
+            }
+        }
+        run_passes(plan, src, coeffs, dst, scratch);
+        if (const int rc = detail::cuda_synchronize(); rc != 0) {
+            fail("waiting for the CUDA stream failed (CUresult " + std::to_string(rc) + ")");
+        }
+    } catch (const Error &e) {
+        failure = e.what();
+    }
+    // The caller's memory stays the caller's: detach before the Buffers go.
+    src.device_detach_native();
+    dst.device_detach_native();
+    if (!failure.empty()) fail(failure);
+}
+
+// Everything run() and run_on_device() check before any kernel runs.
+std::vector<const VariantInfo *> checked_plan(std::string_view name, const ConstGridView &in, const GridView &out,
+                                              int steps, std::span<const double> coefficients) {
+    const VariantInfo *v = &require_variant(name);
+    validate(*v, in, out, steps, coefficients);
+    auto plan = plan_passes(name, steps);
+    for (const VariantInfo *p : plan) {
+        if (!device_available(p->device)) {
+            fail("kernel '" + p->name + "' needs a " + p->device + " device and this machine has none (" +
+                 describe_devices() + ")");
+        }
+        if (p->device == "cuda") detail::use_shared_cuda_context();
+    }
+    return plan;
 }
 
 }  // namespace
@@ -177,23 +252,44 @@ void run(std::string_view name, ConstGridView in, GridView out, int steps, std::
 
 void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients,
          Workspace &workspace) {
-    const VariantInfo *v = &require_variant(name);
-    validate(*v, in, out, steps, coefficients);
-    const auto plan = plan_passes(name, steps);
-    for (const VariantInfo *p : plan) {
-        if (!device_available(p->device)) {
-            fail("kernel '" + p->name + "' needs a " + p->device + " device and this machine has none (" +
-                 describe_devices() + ")");
-        }
-    }
+    const auto plan = checked_plan(name, in, out, steps, coefficients);
     if (plan.empty()) {
         std::memcpy(out.data, in.data, in.bytes());
         return;
     }
-    if (v->dtype == DType::f32) {
-        run_passes<float>(plan, in, out, coefficients, workspace);
+    if (in.dtype == DType::f32) {
+        run_host_grids<float>(plan, in, out, coefficients, workspace);
     } else {
-        run_passes<double>(plan, in, out, coefficients, workspace);
+        run_host_grids<double>(plan, in, out, coefficients, workspace);
+    }
+}
+
+void run_on_device(std::string_view name, ConstGridView in, GridView out, int steps,
+                   std::span<const double> coefficients) {
+    const VariantInfo &v = require_variant(name);
+    const std::string k = "kernel '" + v.name + "': ";
+    if (v.device != "cuda") {
+        fail(k + "run_on_device() runs CUDA variants on device memory; this one runs on the " + v.device +
+             " (use run() with host grids)");
+    }
+    if (!device_available("cuda")) fail(k + "needs a CUDA device and this machine has none (" + describe_devices() + ")");
+    for (const void *p : {in.data, static_cast<const void *>(out.data)}) {
+        if (p && !detail::is_cuda_device_pointer(p)) {
+            fail(k + "run_on_device() takes CUDA device memory (cudaMalloc, cuMemAlloc, cudaMallocManaged); " +
+                 std::string(p == in.data ? "the input" : "the output") + " is not (host memory goes to run())");
+        }
+    }
+    const auto plan = checked_plan(name, in, out, steps, coefficients);
+    if (plan.empty()) {  // zero steps: the result is the input
+        if (const int rc = detail::cuda_copy(out.data, in.data, in.bytes()); rc != 0) {
+            fail(k + "the device-to-device copy failed (CUresult " + std::to_string(rc) + ")");
+        }
+        return;
+    }
+    if (in.dtype == DType::f32) {
+        run_device_grids<float>(plan, in, out, coefficients);
+    } else {
+        run_device_grids<double>(plan, in, out, coefficients);
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include "stencilforge/catalog.h"
 #include "stencilforge/conv.h"
+#include "stencilforge/cuda.h"
 #include "stencilforge/cpu.h"
 #include "stencilforge/devices.h"
 #include "stencilforge/error.h"

@@ -1,0 +1,137 @@
+// Device level, host side: each schedule's launch geometry (one place per
+// schedule, templated, never per shape) and the adapter that gives every
+// hand-written kernel a Halide pipeline's signature, so the runtime treats
+// it like any other catalog variant: device allocation and the host/device
+// copies go through Halide's device interface (the same lazy-copy rules as
+// the Halide CUDA kernels), the launch goes to the scope's context and stream.
+#pragma once
+
+#include "HalideRuntime.h"
+#include "HalideRuntimeCuda.h"
+#include "cuda_context.h"
+#include "stencil_cuda.h"
+#include "stencil_kernels.cuh"
+
+#include <cuda_runtime.h>
+
+#include <string>
+
+namespace stencilforge::handwritten::cuda {
+
+template <typename T, Pattern P, int R, int D>
+struct Launch {
+    const T *in;
+    T *out;
+    Extent e;
+    Coefficients<T, kTaps<P, R, D>> c;
+    cudaStream_t stream;
+};
+
+inline unsigned blocks_for(int n, int per_block) { return static_cast<unsigned>((n + per_block - 1) / per_block); }
+
+struct NaiveSchedule {
+    template <Pattern P, int R, int D, typename T, int Depth>
+    static cudaError_t launch(const Launch<T, P, R, D> &a) {
+        using B = std::conditional_t<D == 2, Block<32, 8>, Block<32, 4, 2>>;
+        const dim3 grid(blocks_for(a.e.nx, B::x), blocks_for(a.e.ny, B::y), blocks_for(a.e.nz, B::z));
+        naive_step<P, R, D, T><<<grid, dim3(B::x, B::y, B::z), 0, a.stream>>>(a.in, a.out, a.e, a.c);
+        return cudaGetLastError();
+    }
+};
+
+struct SmemSchedule {
+    template <Pattern P, int R, int D, typename T, int Depth>
+    static cudaError_t launch(const Launch<T, P, R, D> &a) {
+        using B = std::conditional_t<D == 2, Block<32, 8>, Block<32, 4, 4>>;
+        const dim3 grid(blocks_for(a.e.nx, B::x), blocks_for(a.e.ny, B::y), blocks_for(a.e.nz, B::z));
+        smem_step<P, R, D, T, B><<<grid, dim3(B::x, B::y, B::z), 0, a.stream>>>(a.in, a.out, a.e, a.c);
+        return cudaGetLastError();
+    }
+};
+
+struct Stream25dSchedule {
+    template <Pattern P, int R, int D, typename T, int Depth>
+    static cudaError_t launch(const Launch<T, P, R, D> &a) {
+        static_assert(D == 3, "stream25d streams along z");
+        using B = Block<32, 8>;
+        constexpr int column = 64;
+        const dim3 grid(blocks_for(a.e.nx, B::x), blocks_for(a.e.ny, B::y), blocks_for(a.e.nz, column));
+        stream25d_step<P, R, T, B, column><<<grid, dim3(B::x, B::y), 0, a.stream>>>(a.in, a.out, a.e, a.c);
+        return cudaGetLastError();
+    }
+};
+
+struct TemporalSchedule {
+    template <Pattern P, int R, int D, typename T, int Depth>
+    static cudaError_t launch(const Launch<T, P, R, D> &a) {
+        static_assert(D == 2, "the hand-written temporal kernel is 2D");
+        using Tile = TemporalTile<128, 4, 16>;  // 128 x 64 cells: 32 KiB (f32) or 64 KiB (f64) of shared memory
+        constexpr int H = R * Depth;
+        constexpr std::size_t bytes = sizeof(T) * Tile::x * Tile::y;
+        auto kernel = temporal_steps<P, R, T, Depth, Tile>;
+        // Past 48 KiB a kernel must opt in to the larger shared memory.
+        if (cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                   static_cast<int>(bytes));
+            err != cudaSuccess) {
+            return err;
+        }
+        const dim3 grid(blocks_for(a.e.nx, Tile::x - 2 * H), blocks_for(a.e.ny, Tile::y - 2 * H));
+        kernel<<<grid, dim3(Tile::x, Tile::threads / Tile::x), bytes, a.stream>>>(a.in, a.out, a.e, a.c);
+        return cudaGetLastError();
+    }
+};
+
+inline int launch_failed(const char *what, cudaError_t err) {
+    const std::string msg = std::string("hand-written CUDA kernel: ") + what + ": " + cudaGetErrorString(err);
+    halide_error(nullptr, msg.c_str());
+    return halide_error_code_device_run_failed;
+}
+
+// A catalog kernel: in, coefficients (host memory) and out as Halide buffers.
+template <class Schedule, Pattern P, int R, int D, typename T, int Depth>
+int run_kernel(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out) {
+    detail::CudaContextGuard guard;
+    if (!guard.ok()) {
+        halide_error(nullptr, "hand-written CUDA kernel: no CUDA context (see stencilforge::describe_devices())");
+        return halide_error_code_generic_error;
+    }
+    const halide_device_interface_t *cuda = halide_cuda_device_interface();
+    if (int rc = halide_copy_to_device(nullptr, in, cuda); rc != 0) return rc;
+    if (!out->device) {
+        if (int rc = halide_device_malloc(nullptr, out, cuda); rc != 0) return rc;
+    }
+    Launch<T, P, R, D> a{};
+    a.e = Extent{in->dim[0].extent, in->dim[1].extent, D == 3 ? in->dim[2].extent : 1, in->dim[1].stride,
+                 D == 3 ? in->dim[2].stride : 0};
+    for (int d = 0; d < D; ++d) {
+        if (out->dim[d].extent != in->dim[d].extent || out->dim[d].stride != in->dim[d].stride) {
+            halide_error(nullptr, "hand-written CUDA kernel: in and out differ in shape or layout");
+            return halide_error_code_bad_dimensions;
+        }
+    }
+    const T *weights = reinterpret_cast<const T *>(coeffs->host);
+    for (int j = 0; j < kTaps<P, R, D>; ++j) a.c.c[j] = weights[j];
+    a.in = reinterpret_cast<const T *>(halide_cuda_get_device_ptr(nullptr, in));
+    a.out = reinterpret_cast<T *>(halide_cuda_get_device_ptr(nullptr, out));
+    a.stream = static_cast<cudaStream_t>(detail::cuda_stream());
+    if (cudaError_t err = Schedule::template launch<P, R, D, T, Depth>(a); err != cudaSuccess) {
+        return launch_failed("launch", err);
+    }
+    out->set_device_dirty(true);
+    return halide_error_code_success;
+}
+
+}  // namespace stencilforge::handwritten::cuda
+
+// The catalog's entry points (stencil_cuda.h), defined once per schedule.
+#define SF_DEFINE_CUDA_ENTRY(name, Schedule)                                                              \
+    namespace stencilforge::handwritten {                                                                 \
+    template <Pattern P, int R, int D, typename T, int Depth>                                             \
+    int name(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out) {                       \
+        return cuda::run_kernel<cuda::Schedule, P, R, D, T, Depth>(in, coeffs, out);                      \
+    }                                                                                                     \
+    }
+// One explicit instantiation of entry `name` (the generated *_instances.inc use this).
+#define SF_CUDA_INSTANCE(name, P, R, D, T, Depth)                                                          \
+    template int stencilforge::handwritten::name<P, R, D, T, Depth>(halide_buffer_t *, halide_buffer_t *, \
+                                                                    halide_buffer_t *);

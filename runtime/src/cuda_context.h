@@ -1,0 +1,40 @@
+// Internal: which CUDA context and stream every CUDA kernel of this thread
+// uses, Halide's and the hand-written ones alike. Halide's CUDA runtime is
+// pointed here (halide_set_cuda_acquire_context / _get_stream), so a
+// Halide kernel, a hand-written kernel launched through the CUDA runtime API
+// and the caller's own work all share one context and one stream, and device
+// pointers move between them freely.
+#pragma once
+
+namespace stencilforge::detail {
+
+// Installs the Halide handlers (once). Call before any CUDA kernel.
+void use_shared_cuda_context();
+// The scope's context, or else device 0's primary context (the one the CUDA
+// runtime API uses); nullptr with the driver's error in `why` if none.
+void *cuda_context(const char **why = nullptr);
+// The scope's stream; nullptr means the context's default stream.
+void *cuda_stream();
+
+// Makes the current context current on this thread for its lifetime (the
+// CUDA runtime API launches into whatever context is current).
+class CudaContextGuard {
+public:
+    CudaContextGuard();
+    ~CudaContextGuard();
+    bool ok() const { return ok_; }
+    CudaContextGuard(const CudaContextGuard &) = delete;
+    CudaContextGuard &operator=(const CudaContextGuard &) = delete;
+
+private:
+    bool ok_ = false;
+};
+
+// Blocks until the current stream's work is done; a nonzero CUresult on failure.
+int cuda_synchronize();
+// Copies `bytes` between device pointers on the current stream and waits for it.
+int cuda_copy(void *dst, const void *src, unsigned long long bytes);
+// Whether `p` is memory the CUDA driver knows as device (or managed) memory.
+bool is_cuda_device_pointer(const void *p);
+
+}  // namespace stencilforge::detail
