@@ -10,8 +10,14 @@
 // traffic); ai (FLOP per compulsory byte); roof_frac (FLOP/s over
 // min(FMA peak, ai x copy bandwidth): the roofline; the memory roof decides
 // when ai is below the machine balance); bw_frac (bytes/s over copy bandwidth).
+//
+// CUDA variants run on grids already in device memory (run_on_device), so a
+// GPU row times kernels, not PCIe copies; their roofs are the GPU's copy
+// bandwidth measured in the same run (cudaMemcpy device to device) and no
+// compute roof (the GPU's FMA peak is not measured): roof_frac = bw_frac there.
 #include "bench_harness.h"
 #include "bench_suite.h"
+#include "device_roofline.h"
 #include "roofline.h"
 #include "stencil_reference.h"
 #include "stencilforge/stencilforge.h"
@@ -31,6 +37,7 @@ using namespace stencilforge;
 struct Roofs {
     bench::Bandwidth bw;
     bench::FmaPeak fma;
+    double device_copy = 0;  // bytes/s; 0 without a CUDA device
 };
 
 std::vector<double> coefficients(const VariantInfo &v) {
@@ -82,21 +89,36 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
     T *in = reinterpret_cast<T *>(grid_storage(0, cells * sizeof(T)));
     T *out = reinterpret_cast<T *>(grid_storage(1, cells * sizeof(T)));
     const auto c = coefficients(v);
-    const ConstGridView in_view(in, v.dtype, extent);
-    const GridView out_view(out, v.dtype, extent);
+    const bool on_gpu = v.device == "cuda";
+    // GPU rows: the same host grids fill device grids once; the timed runs
+    // read and write device memory only.
+    T *dev_in = on_gpu ? static_cast<T *>(bench::device_grid(0, cells * sizeof(T))) : nullptr;
+    T *dev_out = on_gpu ? static_cast<T *>(bench::device_grid(1, cells * sizeof(T))) : nullptr;
+    const ConstGridView in_view(on_gpu ? dev_in : in, v.dtype, extent);
+    const GridView out_view(on_gpu ? dev_out : out, v.dtype, extent);
+    const auto step = [&] {
+        if (on_gpu) {
+            run_on_device(v.name, in_view, out_view, steps, c);
+        } else {
+            run(v.name, in_view, out_view, steps, c);
+        }
+    };
     if (!bench::prepared(state, key, [&]() -> std::string {
             if (const double err = check_against_reference<T>(v); !(err <= reference::tolerance<T>())) {
                 return "wrong result: relative error " + std::to_string(err);
             }
 #pragma omp parallel for schedule(static)
             for (std::int64_t i = 0; i < cells; ++i) in[i] = static_cast<T>((i * 7919) % 1000) * T(1e-3);
-            run(v.name, in_view, out_view, steps, c);  // warm-up: workspace, thread pools, caches
+            if (on_gpu && (!dev_in || !dev_out || !bench::copy_to_device(dev_in, in, cells * sizeof(T)))) {
+                return "refused: no device memory for a " + probe.shape_string() + " grid";
+            }
+            step();  // warm-up: workspace, thread pools, caches, the GPU's JIT
             return "";
         })) {
         return;
     }
     for (auto _ : state) {
-        run(v.name, in_view, out_view, steps, c);
+        step();
         benchmark::ClobberMemory();
     }
     const double passes = static_cast<double>(plan_passes(v.name, steps).size());
@@ -104,14 +126,15 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
     const double flops = 2.0 * v.num_coefficients() * static_cast<double>(cells) * steps;
     const double ai = flops / bytes;
     const double peak = v.dtype == DType::f32 ? roofs.fma.f32_flops : roofs.fma.f64_flops;
-    const double roof = std::min(peak, ai * roofs.bw.copy());
+    const double copy_bw = on_gpu ? roofs.device_copy : roofs.bw.copy();
+    const double roof = on_gpu ? ai * copy_bw : std::min(peak, ai * copy_bw);
     using C = benchmark::Counter;
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
     state.counters["cell_steps/s"] = C(static_cast<double>(cells) * steps, C::kIsIterationInvariantRate);
     state.counters["FLOP/s"] = C(flops, C::kIsIterationInvariantRate);
     state.counters["ai"] = ai;
     state.counters["roof_frac"] = C(flops / roof, C::kIsIterationInvariantRate);
-    state.counters["bw_frac"] = C(bytes / roofs.bw.copy(), C::kIsIterationInvariantRate);
+    state.counters["bw_frac"] = C(bytes / copy_bw, C::kIsIterationInvariantRate);
     state.counters["passes"] = passes;
     state.SetLabel(std::string(size.name) + " " + probe.shape_string());
 }
@@ -140,7 +163,8 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "[bench] measuring roofs: DRAM bandwidth (3 x 512 MiB arrays) and FMA peak, %d threads\n",
                  threads);
     const Roofs roofs{bench::measure_bandwidth(std::size_t{1} << 29, 5),
-                      bench::measure_fma_peak(detected_cpu_isa() == CpuIsa::avx512, 5)};
+                      bench::measure_fma_peak(detected_cpu_isa() == CpuIsa::avx512, 5),
+                      device_available("cuda") ? bench::measure_device_copy_bandwidth(std::size_t{1} << 30, 10) : 0};
     const auto ctx = [](const char *key, double value) { benchmark::AddCustomContext(key, std::to_string(value)); };
     benchmark::AddCustomContext("threads", std::to_string(threads));
     benchmark::AddCustomContext("cpu_isa", to_string(active_cpu_isa()));
@@ -150,6 +174,8 @@ int main(int argc, char **argv) {
     ctx("triad_bw_GBps", roofs.bw.triad_bytes_per_s * 1e-9);
     ctx("fma_peak_f32_GFLOPs", roofs.fma.f32_flops * 1e-9);
     ctx("fma_peak_f64_GFLOPs", roofs.fma.f64_flops * 1e-9);
+    if (roofs.device_copy > 0) ctx("device_copy_bw_GBps", roofs.device_copy * 1e-9);
+    benchmark::AddCustomContext("devices", describe_devices());
     benchmark::AddCustomContext("steps", std::to_string(steps));
     benchmark::AddCustomContext("suite", suite_name);
     benchmark::AddCustomContext("compiler", "g++ " __VERSION__);

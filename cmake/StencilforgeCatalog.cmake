@@ -143,13 +143,14 @@ endfunction()
 
 # The convolution family (catalog.json "conv"): SF_CONV_VARIANTS, and for each
 # variant V the variables SF_<V>_ALGORITHM/FAMILY (filter, layer, depthwise)/
-# SCHEDULE/BOUNDARY (filters; else empty)/STRIDE (layers; else 1)/
-# KERNEL_SIZES/DTYPE/HALIDE_TYPE/TOLERANCE/DESCRIPTION.
+# SCHEDULE/HALIDE_SCHEDULE/DEVICE/BOUNDARY (filters; else empty)/STRIDE
+# (layers; else 1)/KERNEL_SIZES/DTYPE/HALIDE_TYPE/TOLERANCE/DESCRIPTION.
 # Names: <algorithm>_<dtype>_<schedule>_<boundary> for filters
 # (filter2d_f32_tiled_clamp), <algorithm>_<dtype>_<schedule>_s<stride>
 # for layers (conv_direct_f32_tiled_s2).
 set(SF_CONV_VARIANTS "")
 _sf_json_list(_conv_dtypes conv dtypes)
+_sf_json_list(_conv_devices conv devices)
 string(JSON _n_conv LENGTH "${_sf_json}" conv algorithms)
 math(EXPR _last_conv "${_n_conv} - 1")
 foreach (_a RANGE ${_last_conv})
@@ -157,7 +158,18 @@ foreach (_a RANGE ${_last_conv})
     string(JSON _family GET "${_sf_json}" conv algorithms ${_a} family)
     string(JSON _description GET "${_sf_json}" conv algorithms ${_a} description)
     string(JSON _tolerance GET "${_sf_json}" conv algorithms ${_a} tolerance)
-    _sf_json_list(_conv_schedules conv algorithms ${_a} schedules)
+    # Host schedules as they are; GPU schedules once per device API, labelled by it.
+    _sf_json_list(_host_schedules conv algorithms ${_a} schedules)
+    _sf_json_optional_list(_gpu_schedules "" conv algorithms ${_a} gpu_schedules)
+    set(_conv_schedules "")
+    foreach (_s IN LISTS _host_schedules)
+        list(APPEND _conv_schedules "host:${_s}")
+    endforeach ()
+    foreach (_s IN LISTS _gpu_schedules)
+        foreach (_device IN LISTS _conv_devices)
+            list(APPEND _conv_schedules "${_device}:${_s}")
+        endforeach ()
+    endforeach ()
     _sf_json_optional_list(_kernel_sizes "" conv algorithms ${_a} kernel_sizes)
     # Filters vary by boundary mode, layers by stride: the name's last part.
     _sf_json_optional_list(_boundaries "" conv algorithms ${_a} boundaries)
@@ -167,7 +179,14 @@ foreach (_a RANGE ${_last_conv})
         list(APPEND _suffixes "s${_s}")
     endforeach ()
     foreach (_dtype IN LISTS _conv_dtypes)
-        foreach (_schedule IN LISTS _conv_schedules)
+        foreach (_entry IN LISTS _conv_schedules)
+            string(REPLACE ":" ";" _entry "${_entry}")
+            list(GET _entry 0 _device)
+            list(GET _entry 1 _halide_schedule)
+            set(_schedule "${_halide_schedule}")
+            if (NOT _device STREQUAL "host")
+                set(_schedule "${_device}_${_halide_schedule}")
+            endif ()
             foreach (_suffix IN LISTS _suffixes)
                 set(_v "${_algorithm}_${_dtype}_${_schedule}_${_suffix}")
                 list(APPEND SF_CONV_VARIANTS "${_v}")
@@ -179,8 +198,8 @@ foreach (_a RANGE ${_last_conv})
                     set(_boundary "${_suffix}")
                 endif ()
                 set(_halide_type "${_halide_type_${_dtype}}")
-                _sf_record(${_v} algorithm family schedule boundary stride kernel_sizes dtype tolerance halide_type
-                           description)
+                _sf_record(${_v} algorithm family schedule halide_schedule device boundary stride kernel_sizes dtype
+                           tolerance halide_type description)
             endforeach ()
         endforeach ()
     endforeach ()

@@ -9,7 +9,7 @@ namespace stencilforge::schedules {
 using namespace Halide;
 
 static void gpu_smem(StencilContext &ctx) {
-    require_gpu(ctx, "gpu_smem");
+    require_gpu(ctx.target, "gpu_smem");
     if (ctx.depth != 1) throw CompileError("gpu_smem does one step per launch (fused steps: a temporal schedule)");
     const auto &v = ctx.stages.vars;
     const GpuBlocks blocks = gpu_tile_all(ctx.stages.output, v, ctx.knobs);

@@ -11,7 +11,7 @@ namespace stencilforge::schedules {
 using namespace Halide;
 
 static void gpu_stream25d(StencilContext &ctx) {
-    require_gpu(ctx, "gpu_stream25d");
+    require_gpu(ctx.target, "gpu_stream25d");
     if (ctx.dims != 3) throw CompileError("gpu_stream25d streams along z: a 3D schedule");
     const auto &v = ctx.stages.vars;
     Func out = ctx.stages.output;
@@ -31,7 +31,14 @@ static void gpu_stream25d(StencilContext &ctx) {
         // computes only the plane that is new at each zi, and folds the
         // storage to a ring of planes.
         stage_per_block(steps[s], out, zi, blocks);
-        Func(steps[s]).store_at(out, xo);
+        Func step = steps[s];
+        step.store_at(out, xo);
+        // The ring: the 2r+1 planes the next step reads, rounded up to a
+        // power of two. Stated explicitly so Halide checks that it can fold
+        // (else the block would hold its whole column in shared memory).
+        int planes = 1;
+        while (planes < 2 * ctx.radius + 1) planes *= 2;
+        step.fold_storage(step.args()[2], planes);
     }
 }
 

@@ -12,7 +12,7 @@ namespace stencilforge::schedules {
 using namespace Halide;
 
 static void gpu_temporal(StencilContext &ctx) {
-    require_gpu(ctx, "gpu_temporal");
+    require_gpu(ctx.target, "gpu_temporal");
     const auto &steps = ctx.stages.steps;
     Knobs k = ctx.knobs;
     // 2D: 32x16 threads, one cell each. 3D keeps gpu_tiled's 32x4x2 block:

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "Halide.h"
+#include "gpu_common.h"
 #include "stencil_algorithm.h"
 
 #include <functional>
@@ -43,20 +44,9 @@ Halide::Expr fit(const Halide::Func &out, int dim, int tile);
 // of the edge clamps where ShiftInwards' shifted last vector would not.
 void vectorize_x(Halide::Func out, const Halide::Var &x, int lanes);
 
-// GPU schedules (gpu_tiled.cpp): throws unless the target has CUDA or OpenCL.
-void require_gpu(const StencilContext &ctx, const char *schedule);
-
-struct GpuBlocks {
-    Halide::Var block;         // the innermost block loop: where per-block (shared-memory) stages go
-    std::vector<int> threads;  // the thread block's shape, x first
-};
 // Cuts `f` into thread blocks (knobs tile_x/y/z, defaults 32x8 or 32x4x2),
 // one thread per cell, ragged edges guarded.
 GpuBlocks gpu_tile_all(Halide::Func f, const std::vector<Halide::Var> &v, const Knobs &k);
-// Computes `f` per thread block in shared memory (OpenCL local memory): at
-// `consumer`'s loop `at`, its region loaded by the block's own threads in
-// block-shaped chunks. Dimensions beyond the block's are serial loops.
-void stage_per_block(Halide::Func f, Halide::Func consumer, const Halide::Var &at, const GpuBlocks &blocks);
 
 struct Register {
     Register(const std::string &name, StencilSchedule schedule) {

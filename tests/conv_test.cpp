@@ -57,6 +57,9 @@ class FilterVariant : public testing::TestWithParam<ConvVariantInfo> {};
 
 TEST_P(FilterVariant, MatchesReference) {
     const ConvVariantInfo &v = GetParam();
+    if (!device_available(v.device)) {
+        GTEST_SKIP() << v.name << " needs a " << v.device << " device; here: " << describe_devices();
+    }
     const bool separable = v.algorithm == "sepfilter";
     struct Size {
         int w, h, c;
@@ -165,6 +168,9 @@ class LayerVariant : public testing::TestWithParam<ConvVariantInfo> {};
 
 TEST_P(LayerVariant, MatchesReference) {
     const ConvVariantInfo &v = GetParam();
+    if (!device_available(v.device)) {
+        GTEST_SKIP() << v.name << " needs a " << v.device << " device; here: " << describe_devices();
+    }
     const bool depthwise = v.family == "depthwise";
     struct Shape {
         int n, h, w, c_in, c_out;

@@ -24,12 +24,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 LAYER = re.compile(r"^layer/(?P<layer>[^/]+)/b(?P<batch>\d+)/(?P<impl>[^/]+)")
 FILTER = re.compile(r"^filter/(?P<filter>[^/]+)/(?P<impl>[^/]+)")
 ALGORITHMS = ["direct", "im2col_gemm", "winograd_f2x2", "winograd_f4x4"]
+GPU_ALGORITHMS = ["cuda_direct", "cuda_im2col_gemm"]
 
 
 def short(impl):
-    """conv_direct_f32_tiled_s1 -> direct; anchors keep their name."""
-    m = re.match(r"^conv_(?P<a>.+?)_f32_", impl)
-    return m["a"] if m else impl
+    """conv_direct_f32_tiled_s1 -> direct, conv_direct_f32_cuda_gpu_tiled_s1 -> cuda_direct; anchors keep their name."""
+    m = re.match(r"^conv_(?P<a>.+?)_f32_(?P<cuda>cuda_)?", impl)
+    return (m["cuda"] or "") + m["a"] if m else impl
 
 
 def load(path):
@@ -71,8 +72,8 @@ def layer_order(layers):
     return sorted(seen, key=lambda k: (k[1], seen.index(k)))
 
 
-def best_ours(layers, layer, batch):
-    recs = [(a, layers.get((layer, batch, a))) for a in ALGORITHMS]
+def best_ours(layers, layer, batch, algorithms=ALGORITHMS):
+    recs = [(a, layers.get((layer, batch, a))) for a in algorithms]
     recs = [(a, r) for a, r in recs if r and "gflops" in r]
     return max(recs, key=lambda ar: ar[1]["gflops"]) if recs else (None, None)
 
@@ -87,6 +88,21 @@ def layer_table(layers):
         label = next((r.get("label", "") for (l, b, _), r in layers.items() if l == layer and b == batch), "")
         cells = [cell(layers.get((layer, batch, a)), best is not None and a == algo) for a in ALGORITHMS]
         lines.append(f"| {layer} | {batch} | {label.split(' ', 1)[-1]} | " + " | ".join(cells) + f" | {cell(dnn)} | {ratio} |")
+    return "\n".join(lines)
+
+
+def gpu_layer_table(layers):
+    """The GPU rows (a CUDA device was there): stencilforge's CUDA layers next to cuDNN, both from host memory."""
+    if not any(impl == "cudnn" for (_, _, impl) in layers):
+        return "No GPU rows: this run had no CUDA device."
+    head = "| layer | batch | " + " | ".join(GPU_ALGORITHMS) + " | cuDNN | best / cuDNN |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for layer, batch in layer_order(layers):
+        algo, best = best_ours(layers, layer, batch, GPU_ALGORITHMS)
+        ref = layers.get((layer, batch, "cudnn"))
+        ratio = f"{best['gflops'] / ref['gflops']:.2f}x ({algo})" if best and ref and "gflops" in ref else "-"
+        cells = [cell(layers.get((layer, batch, a)), best is not None and a == algo) for a in GPU_ALGORITHMS]
+        lines.append(f"| {layer} | {batch} | " + " | ".join(cells) + f" | {cell(ref)} | {ratio} |")
     return "\n".join(lines)
 
 
@@ -174,6 +190,8 @@ def main():
         "checked against the plain-loop reference first. Filters: clamp boundary, 3840x2160x3 planar f32; "
         "OpenCV runs on each plane.", "",
         "## Layers", "", layer_table(layers), "", "## Ratio to oneDNN (same run)", "", layer_ratios(layers), "",
+        "## GPU layers (CUDA, from host memory: PCIe copies included on both sides; % is of the CPU peak)", "",
+        gpu_layer_table(layers), "",
         "## Filters", "", filter_table(filters), "",
         f"![GFLOP/s per layer]({plot.name})", "",
     ])

@@ -19,6 +19,9 @@ std::string describe() {
 #if SF_HAVE_OPENCV
     s += std::string(s.empty() ? "" : ", ") + "OpenCV " CV_VERSION;
 #endif
+#if SF_HAVE_CUDNN
+    if (const std::string v = cudnn_version(); !v.empty()) s += std::string(s.empty() ? "" : ", ") + "cuDNN " + v;
+#endif
     return s.empty() ? "none" : s;
 }
 

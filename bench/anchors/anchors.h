@@ -1,4 +1,4 @@
-// Which outside anchors this build has (oneDNN, OpenCV) and their versions,
+// Which outside anchors this build has (oneDNN, OpenCV, cuDNN) and their versions,
 // for the benchmark's context and the tests that cross-check them.
 #pragma once
 
@@ -10,6 +10,9 @@
 #ifndef SF_HAVE_OPENCV
 #define SF_HAVE_OPENCV 0
 #endif
+#ifndef SF_HAVE_CUDNN
+#define SF_HAVE_CUDNN 0
+#endif
 
 #if SF_HAVE_ONEDNN
 #include "onednn_conv.h"
@@ -17,10 +20,13 @@
 #if SF_HAVE_OPENCV
 #include "opencv_filter.h"
 #endif
+#if SF_HAVE_CUDNN
+#include "cudnn_conv.h"
+#endif
 
 namespace stencilforge::anchors {
 
-// e.g. "oneDNN 2.6.3, OpenCV 4.6.0"; "none" when the build has neither.
+// e.g. "oneDNN 2.6.3, OpenCV 4.6.0, cuDNN 9.x"; cuDNN only where a GPU is; "none" when there are none.
 std::string describe();
 
 }  // namespace stencilforge::anchors

@@ -4,17 +4,12 @@
 // what an inference runtime does), bias and ReLU fused as a post-op.
 #pragma once
 
+#include "layer_shape.h"
+
 #include <memory>
 #include <string>
 
 namespace stencilforge::anchors {
-
-struct LayerShape {
-    int n, h, w, c_in, c_out, k, stride, pad;
-    bool relu;
-    int out_h() const { return (h + 2 * pad - k) / stride + 1; }
-    int out_w() const { return (w + 2 * pad - k) / stride + 1; }
-};
 
 class OneDnnConv {
 public:

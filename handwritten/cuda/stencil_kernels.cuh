@@ -133,7 +133,7 @@ __global__ void __launch_bounds__(Tile::threads)
     constexpr int H = R * Depth, TX = Tile::x, TY = Tile::y, CY = Tile::rows_per_thread;
     constexpr int OX = TX - 2 * H, OY = TY - 2 * H;  // the block's output
     static_assert(OX > 0 && OY > 0, "the tile must be wider than its halo");
-    extern __shared__ unsigned char shared_bytes[];
+    extern __shared__ __align__(16) unsigned char shared_bytes[];
     T *tile = reinterpret_cast<T *>(shared_bytes);
     const int gx0 = blockIdx.x * OX - H, gy0 = blockIdx.y * OY - H;
     load_tile(tile, in, e, gx0, gy0, 0, TX, TY, 1);

@@ -31,13 +31,18 @@ __device__ __forceinline__ bool interior(const Extent &e, int x, int y, int z) {
     return D == 3 ? xy && z >= R && z < e.nz - R : xy;
 }
 
+// Tap J's offset as a compile-time constant (a constexpr member, so it is
+// folded even where the compiler would not evaluate the call eagerly).
+template <Pattern P, int R, int D, int J>
+struct Tap {
+    static constexpr Offset offset = stencil_offset(P, R, D, J);
+};
+
 template <Pattern P, int R, int D, typename T, typename At, std::size_t... J>
 __device__ __forceinline__ T weighted_sum(const Coefficients<T, kTaps<P, R, D>> &c, At at,
                                           std::index_sequence<J...>) {
     T sum = 0;
-    ((sum += c.c[J] * at(stencil_offset(P, R, D, J).dx, stencil_offset(P, R, D, J).dy,
-                         stencil_offset(P, R, D, J).dz)),
-     ...);
+    ((sum += c.c[J] * at(Tap<P, R, D, J>::offset.dx, Tap<P, R, D, J>::offset.dy, Tap<P, R, D, J>::offset.dz)), ...);
     return sum;
 }
 

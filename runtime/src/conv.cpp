@@ -1,7 +1,9 @@
 // The convolution API (conv.h): validate everything, pick the catalog variant,
 // wrap the caller's memory in Halide buffers (no copies) and run it.
 #include "conv_table.h"
+#include "cuda_context.h"
 #include "halide_call.h"
+#include "stencilforge/devices.h"
 #include "stencilforge/conv.h"
 
 #include "HalideBuffer.h"
@@ -54,7 +56,29 @@ const detail::ConvEntry &find_entry(const std::string &algorithm, const std::str
 
 void check_result(int rc, const ConvVariantInfo &v) {
     if (rc != 0) {
-        fail("kernel '" + v.name + "' failed" + detail::halide_failure(rc));
+        fail("kernel '" + v.name + "' failed" + (v.device == "host" ? "" : " on its " + v.device + " device") +
+             detail::halide_failure(rc));
+    }
+}
+
+// Runs one kernel call. A GPU variant needs its device (an Error, before any
+// memory is touched, where it is missing); Halide copies an input to the
+// device only when its host side is marked dirty (wrapped caller memory is
+// not), and leaves the result on the device, so it is copied back here.
+template <typename Call, typename... Inputs>
+void call_variant(const ConvVariantInfo &v, Buffer<float> &dst, Call call, Inputs &...inputs) {
+    if (v.device != "host") {
+        if (!device_available(v.device)) {
+            fail("kernel '" + v.name + "' needs a " + v.device + " device and this machine has none (" +
+                 describe_devices() + ")");
+        }
+        if (v.device == "cuda") detail::use_shared_cuda_context();
+        (inputs.set_host_dirty(), ...);
+    }
+    detail::prepare_halide_call();
+    check_result(call(), v);
+    if (dst.device_dirty()) {
+        check_result(dst.copy_to_host(), v);
     }
 }
 
@@ -137,8 +161,10 @@ std::string run_sepfilter(ConstImageView in, std::span<const float> row, std::sp
     auto src = image_buffer(in);
     auto dst = image_buffer(out);
     Buffer<const float> r(row.data(), static_cast<int>(row.size())), c(col.data(), static_cast<int>(col.size()));
-    detail::prepare_halide_call();
-    check_result(e.sepfilter(src.raw_buffer(), r.raw_buffer(), c.raw_buffer(), outside_value(o), dst.raw_buffer()), e.info);
+    call_variant(
+        e.info, dst,
+        [&] { return e.sepfilter(src.raw_buffer(), r.raw_buffer(), c.raw_buffer(), outside_value(o), dst.raw_buffer()); },
+        src, r, c);
     return e.info.name;
 }
 
@@ -257,8 +283,9 @@ std::string run_plan(const LayerPlan &p, const ConstTensorView &in, const Tensor
     Buffer<const float> w(p.weights.data(), p.weight_dims);
     Buffer<const float> b(p.bias.data(), p.c_out);
     Buffer<float> dst(out.data, out.channels, out.width, out.height, out.batch);
-    detail::prepare_halide_call();
-    check_result(p.entry->layer(src.raw_buffer(), w.raw_buffer(), b.raw_buffer(), l.pad, l.relu, dst.raw_buffer()), v);
+    call_variant(
+        v, dst, [&] { return p.entry->layer(src.raw_buffer(), w.raw_buffer(), b.raw_buffer(), l.pad, l.relu, dst.raw_buffer()); },
+        src, w, b);
     return v.name;
 }
 
@@ -290,8 +317,9 @@ std::string filter2d(ConstImageView in, std::span<const float> kernel, ImageView
     auto src = image_buffer(in);
     auto dst = image_buffer(out);
     Buffer<const float> taps2d(kernel.data(), k, k);
-    detail::prepare_halide_call();
-    check_result(e.filter2d(src.raw_buffer(), taps2d.raw_buffer(), outside_value(o), dst.raw_buffer()), e.info);
+    call_variant(
+        e.info, dst, [&] { return e.filter2d(src.raw_buffer(), taps2d.raw_buffer(), outside_value(o), dst.raw_buffer()); },
+        src, taps2d);
     return e.info.name;
 }
 

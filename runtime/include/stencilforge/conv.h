@@ -119,11 +119,12 @@ struct ConvVariantInfo {
     std::string name;       // e.g. filter2d_f32_tiled_clamp, conv_direct_f32_tiled_s2
     std::string algorithm;  // filter2d, sepfilter, conv_direct, conv_im2col_gemm, conv_winograd_f2x2, ...
     std::string family;     // filter, layer, depthwise
-    std::string schedule;   // naive, tiled
+    std::string schedule;   // naive, tiled; GPU ones labelled by device API: cuda_gpu_tiled, opencl_gpu_smem
     std::string boundary;   // filters: constant (zero too), clamp, mirror; else empty
     int stride;             // layers; 1 for filters
     std::vector<int> kernel_sizes;  // layers: the K it accepts; empty for filters (odd 1..15)
     double tolerance;       // its accuracy contract: max |error| / max |f64 reference| (docs/conv.md)
+    std::string device;     // host, opencl or cuda (GPU schedules are built once per device API)
     std::string description;
 };
 const std::vector<ConvVariantInfo> &conv_catalog();
