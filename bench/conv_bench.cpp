@@ -97,39 +97,23 @@ LayerRunner halide_layer(const ConvVariantInfo &v) {
     };
 }
 
-#if SF_HAVE_ONEDNN
-// oneDNN primitives are built per shape (and batch), once, outside the timing.
-LayerRunner onednn_layer() {
-    auto built = std::make_shared<LastBuilt<anchors::OneDnnConv>>();
+// An anchor (oneDNN primitive, cuDNN plan) is built per shape and batch,
+// once, outside the timing. cuDNN's runs copy the input in and the output
+// out, as the GPU rows of stencilforge's host API do, so both GPU columns
+// time the same work.
+template <typename Anchor>
+LayerRunner anchor_layer() {
+    auto built = std::make_shared<LastBuilt<Anchor>>();
     return [built](LayerData &d) {
         const ref::Layer &l = d.shape;
         built->for_data(d, [&] {
-                  return std::make_unique<anchors::OneDnnConv>(
+                  return std::make_unique<Anchor>(
                       anchors::LayerShape{l.n, l.h, l.w, l.c_in, l.c_out, l.k, l.stride, l.pad, l.relu},
                       d.weights.data(), d.bias.data());
               })
             .run(d.in.data(), d.out.data());
     };
 }
-#endif
-
-#if SF_HAVE_CUDNN
-// cuDNN (GPU): built per shape and batch outside the timing; each run copies
-// the input in and the output out, as the GPU rows of stencilforge's host
-// API do, so both GPU columns time the same work.
-LayerRunner cudnn_layer() {
-    auto built = std::make_shared<LastBuilt<anchors::CudnnConv>>();
-    return [built](LayerData &d) {
-        const ref::Layer &l = d.shape;
-        built->for_data(d, [&] {
-                  return std::make_unique<anchors::CudnnConv>(
-                      anchors::LayerShape{l.n, l.h, l.w, l.c_in, l.c_out, l.k, l.stride, l.pad, l.relu},
-                      d.weights.data(), d.bias.data());
-              })
-            .run(d.in.data(), d.out.data());
-    };
-}
-#endif
 
 // The check at batch 1 on the layer's real shape, against the reference.
 std::string check_layer(const bench::LayerCase &c, LayerRunner &runner, double tolerance) {
@@ -295,12 +279,12 @@ int main(int argc, char **argv) {
             }
 #if SF_HAVE_ONEDNN
             const std::string id = prefix + "onednn";
-            add(benchmark::RegisterBenchmark(id.c_str(), bench_layer, id, c, batch, onednn_layer(), 1e-5, peak));
+            add(benchmark::RegisterBenchmark(id.c_str(), bench_layer, id, c, batch, anchor_layer<anchors::OneDnnConv>(), 1e-5, peak));
 #endif
 #if SF_HAVE_CUDNN
             if (device_available("cuda")) {
                 const std::string gpu_id = prefix + "cudnn";
-                add(benchmark::RegisterBenchmark(gpu_id.c_str(), bench_layer, gpu_id, c, batch, cudnn_layer(), 1e-5,
+                add(benchmark::RegisterBenchmark(gpu_id.c_str(), bench_layer, gpu_id, c, batch, anchor_layer<anchors::CudnnConv>(), 1e-5,
                                                  peak));
             }
 #endif

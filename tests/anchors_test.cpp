@@ -42,25 +42,31 @@ TEST(OpenCvAnchor, FiltersAgree) {
 const anchors::LayerShape kOddLayers[] = {
     {2, 13, 11, 19, 70, 3, 1, 1, true}, {1, 17, 15, 3, 33, 7, 2, 3, false}, {1, 9, 9, 40, 24, 1, 2, 0, true}};
 
-TEST(OneDnnAnchor, LayersAgree) {
-#if !SF_HAVE_ONEDNN
-    GTEST_SKIP() << "built without oneDNN (libdnnl-dev)";
-#else
-    const auto &shapes = kOddLayers;
-    for (const auto &s : shapes) {
+// An anchor's output against stencilforge's direct and im2col layers of
+// `schedule` on the odd layers.
+template <typename Anchor>
+void expect_layers_agree(const char *schedule) {
+    for (const auto &s : kOddLayers) {
         const auto in = sf_test::random_grid<float>(s.n * s.h * s.w * s.c_in, 1);
         const auto weights = sf_test::random_grid<float>(s.k * s.k * s.c_in * s.c_out, 2);
         const auto bias = sf_test::random_grid<float>(s.c_out, 3);
         std::vector<float> ours(std::size_t(s.n) * s.out_h() * s.out_w() * s.c_out), theirs(ours.size());
-        anchors::OneDnnConv dnn(s, weights.data(), bias.data());
+        Anchor dnn(s, weights.data(), bias.data());
         dnn.run(in.data(), theirs.data());
         for (const char *algorithm : {"conv_direct", "conv_im2col_gemm"}) {
             conv2d({in.data(), s.n, s.h, s.w, s.c_in}, weights, bias, {s.k, s.stride, s.pad, s.relu},
-                   {ours.data(), s.n, s.out_h(), s.out_w(), s.c_out}, {algorithm, "tiled"});
+                   {ours.data(), s.n, s.out_h(), s.out_w(), s.c_out}, {algorithm, schedule});
             EXPECT_LE(sf_test::max_rel_error(ours, as_double(theirs)), 1e-5)
-                << algorithm << " vs oneDNN (" << dnn.implementation() << ") K" << s.k << " s" << s.stride;
+                << algorithm << " (" << schedule << ") vs " << dnn.implementation() << ", K" << s.k << " s" << s.stride;
         }
     }
+}
+
+TEST(OneDnnAnchor, LayersAgree) {
+#if !SF_HAVE_ONEDNN
+    GTEST_SKIP() << "built without oneDNN (libdnnl-dev)";
+#else
+    expect_layers_agree<anchors::OneDnnConv>("tiled");
 #endif
 }
 
@@ -71,20 +77,7 @@ TEST(CudnnAnchor, LayersAgree) {
     GTEST_SKIP() << "built without cuDNN (no CUDA toolkit with cudnn.h)";
 #else
     if (!device_available("cuda")) GTEST_SKIP() << "no CUDA GPU here: " << describe_devices();
-    for (const auto &s : kOddLayers) {
-        const auto in = sf_test::random_grid<float>(s.n * s.h * s.w * s.c_in, 1);
-        const auto weights = sf_test::random_grid<float>(s.k * s.k * s.c_in * s.c_out, 2);
-        const auto bias = sf_test::random_grid<float>(s.c_out, 3);
-        std::vector<float> ours(std::size_t(s.n) * s.out_h() * s.out_w() * s.c_out), theirs(ours.size());
-        anchors::CudnnConv dnn(s, weights.data(), bias.data());
-        dnn.run(in.data(), theirs.data());
-        for (const char *algorithm : {"conv_direct", "conv_im2col_gemm"}) {
-            conv2d({in.data(), s.n, s.h, s.w, s.c_in}, weights, bias, {s.k, s.stride, s.pad, s.relu},
-                   {ours.data(), s.n, s.out_h(), s.out_w(), s.c_out}, {algorithm, "cuda_gpu_tiled"});
-            EXPECT_LE(sf_test::max_rel_error(ours, as_double(theirs)), 1e-5)
-                << algorithm << " vs " << dnn.implementation() << " K" << s.k << " s" << s.stride;
-        }
-    }
+    expect_layers_agree<anchors::CudnnConv>("cuda_gpu_tiled");
 #endif
 }
 
