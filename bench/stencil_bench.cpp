@@ -104,7 +104,7 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
         }
     };
     if (!bench::prepared(state, key, [&]() -> std::string {
-            if (const double err = check_against_reference<T>(v); !(err <= reference::tolerance<T>())) {
+            if (const double err = check_against_reference<T>(v); !(err <= (v.tolerance > 0 ? v.tolerance : reference::tolerance<T>()))) {
                 return "wrong result: relative error " + std::to_string(err);
             }
 #pragma omp parallel for schedule(static)

@@ -2,6 +2,7 @@
 # list every other part of the build uses: SF_VARIANTS, plus for each variant V
 # the variables SF_<V>_SHAPE/PATTERN/DIMS/RADIUS/DTYPE/SCHEDULE/ENGINE/DEPTH/REMAINDER/X_GRANULE/
 # AUTOSCHEDULER/AUTOSCHEDULER_PARAMS/PLANNED_GRID/DEVICE (host, opencl, cuda)/
+# TOLERANCE (an accuracy contract looser than the dtype's; 0: the dtype's)/
 # HALIDE_SCHEDULE (the generator's schedule name)/CTYPE (float, double)/
 # HALIDE_TYPE (float32, float64)/DESCRIPTION.
 set(SF_CATALOG_FILE "${PROJECT_SOURCE_DIR}/catalog.json")
@@ -78,6 +79,11 @@ foreach (_s RANGE ${_last_shape})
             if (_only_dims AND NOT _dims IN_LIST _only_dims)
                 continue()
             endif ()
+            _sf_json_optional_list(_only_dtypes "" implementations ${_m} dtypes)
+            if (_only_dtypes AND NOT _dtype IN_LIST _only_dtypes)
+                continue()
+            endif ()
+            _sf_json_optional(_tolerance 0 implementations ${_m} tolerance)
             _sf_json_list(_depths implementations ${_m} depths)
             _sf_json_optional_list(_depths "${_depths}" implementations ${_m} depths_by_dims ${_dims})
             _sf_json_optional(_base_remainder "" implementations ${_m} remainder)
@@ -106,7 +112,8 @@ foreach (_s RANGE ${_last_shape})
                     set(_ctype "${_ctype_${_dtype}}")
                     set(_halide_type "${_halide_type_${_dtype}}")
                     _sf_record(${_v} shape pattern dims radius dtype engine depth remainder x_granule autoscheduler
-                               autoscheduler_params planned_grid device halide_schedule ctype halide_type description)
+                               autoscheduler_params planned_grid device halide_schedule ctype halide_type tolerance
+                               description)
                     set(SF_${_v}_SCHEDULE "${_label}")
                 endforeach ()
             endforeach ()
@@ -117,33 +124,36 @@ list(REMOVE_DUPLICATES SF_SCHEDULES)
 list(LENGTH SF_VARIANTS _n_variants)
 message(STATUS "stencilforge catalog: ${_n_variants} variants")
 
-# Leaves out the variants whose fields all match (FIELD value pairs, e.g.
-# ENGINE kokkos, or DEVICE cuda ENGINE handwritten): their toolchain is missing.
+# Leaves out the variants (stencil and convolution) whose fields all match
+# (FIELD value pairs, e.g. ENGINE kokkos, or DEVICE cuda ENGINE handwritten):
+# their toolchain is missing.
 function(sf_drop_variants)
     set(_pairs ${ARGN})
     list(POP_BACK _pairs _why)
-    set(_kept "")
-    foreach (_v IN LISTS SF_VARIANTS)
-        set(_match TRUE)
-        set(_rest ${_pairs})
-        while (_rest)
-            list(POP_FRONT _rest _field _value)
-            if (NOT SF_${_v}_${_field} STREQUAL "${_value}")
-                set(_match FALSE)
+    foreach (_list SF_VARIANTS SF_CONV_VARIANTS)
+        set(_kept "")
+        foreach (_v IN LISTS ${_list})
+            set(_match TRUE)
+            set(_rest ${_pairs})
+            while (_rest)
+                list(POP_FRONT _rest _field _value)
+                if (NOT SF_${_v}_${_field} STREQUAL "${_value}")
+                    set(_match FALSE)
+                endif ()
+            endwhile ()
+            if (NOT _match)
+                list(APPEND _kept "${_v}")
             endif ()
-        endwhile ()
-        if (NOT _match)
-            list(APPEND _kept "${_v}")
-        endif ()
+        endforeach ()
+        set(${_list} "${_kept}" PARENT_SCOPE)
     endforeach ()
-    set(SF_VARIANTS "${_kept}" PARENT_SCOPE)
     string(REPLACE ";" " " _pairs "${_pairs}")
     message(STATUS "stencilforge: variants with ${_pairs} left out: ${_why}")
 endfunction()
 
 # The convolution family (catalog.json "conv"): SF_CONV_VARIANTS, and for each
 # variant V the variables SF_<V>_ALGORITHM/FAMILY (filter, layer, depthwise)/
-# SCHEDULE/HALIDE_SCHEDULE/DEVICE/BOUNDARY (filters; else empty)/STRIDE
+# ENGINE (halide, handwritten)/SCHEDULE/HALIDE_SCHEDULE/DEVICE/BOUNDARY (filters; else empty)/STRIDE
 # (layers; else 1)/KERNEL_SIZES/DTYPE/HALIDE_TYPE/TOLERANCE/DESCRIPTION.
 # Names: <algorithm>_<dtype>_<schedule>_<boundary> for filters
 # (filter2d_f32_tiled_clamp), <algorithm>_<dtype>_<schedule>_s<stride>
@@ -159,6 +169,8 @@ foreach (_a RANGE ${_last_conv})
     string(JSON _description GET "${_sf_json}" conv algorithms ${_a} description)
     string(JSON _tolerance GET "${_sf_json}" conv algorithms ${_a} tolerance)
     # Host schedules as they are; GPU schedules once per device API, labelled by it.
+    _sf_json_optional(_engine halide conv algorithms ${_a} engine)
+    _sf_json_optional_list(_devices "${_conv_devices}" conv algorithms ${_a} devices)
     _sf_json_list(_host_schedules conv algorithms ${_a} schedules)
     _sf_json_optional_list(_gpu_schedules "" conv algorithms ${_a} gpu_schedules)
     set(_conv_schedules "")
@@ -166,7 +178,7 @@ foreach (_a RANGE ${_last_conv})
         list(APPEND _conv_schedules "host:${_s}")
     endforeach ()
     foreach (_s IN LISTS _gpu_schedules)
-        foreach (_device IN LISTS _conv_devices)
+        foreach (_device IN LISTS _devices)
             list(APPEND _conv_schedules "${_device}:${_s}")
         endforeach ()
     endforeach ()
@@ -198,8 +210,10 @@ foreach (_a RANGE ${_last_conv})
                     set(_boundary "${_suffix}")
                 endif ()
                 set(_halide_type "${_halide_type_${_dtype}}")
-                _sf_record(${_v} algorithm family schedule halide_schedule device boundary stride kernel_sizes dtype
-                           tolerance halide_type description)
+                _sf_json_optional(_variant_tolerance "${_tolerance}" conv algorithms ${_a} tolerances ${_halide_schedule})
+                set(SF_${_v}_TOLERANCE "${_variant_tolerance}")
+                _sf_record(${_v} algorithm family engine schedule halide_schedule device boundary stride kernel_sizes
+                           dtype halide_type description)
             endforeach ()
         endforeach ()
     endforeach ()

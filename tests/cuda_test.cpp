@@ -75,7 +75,7 @@ void check_on_device(const VariantInfo &v, cudaStream_t stream) {
     ASSERT_EQ(cudaMemcpy(out.data(), dout.p, cells * sizeof(T), cudaMemcpyDeviceToHost), cudaSuccess);
     const auto ref = reference::apply(input, extent[0], extent[1], v.dims == 3 ? extent[2] : 1, v.dims,
                                       v.pattern == Pattern::box, v.radius, coeffs, steps);
-    EXPECT_LE(sf_test::max_rel_error(out, ref), sf_test::tolerance<T>()) << v.name << ", " << steps << " steps";
+    EXPECT_LE(sf_test::max_rel_error(out, ref), sf_test::tolerance_of<T>(v)) << v.name << ", " << steps << " steps";
     // The input is read only.
     std::vector<T> back(cells);
     ASSERT_EQ(cudaMemcpy(back.data(), din.p, cells * sizeof(T), cudaMemcpyDeviceToHost), cudaSuccess);

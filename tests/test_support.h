@@ -40,4 +40,11 @@ double max_rel_error(const std::vector<T> &got, const std::vector<double> &ref) 
 
 using stencilforge::reference::tolerance;
 
+// A variant's contract: its own when the catalog gives one (reduced-precision
+// tensor cores), else its dtype's.
+template <typename T>
+double tolerance_of(const stencilforge::VariantInfo &v) {
+    return v.tolerance > 0 ? v.tolerance : tolerance<T>();
+}
+
 }  // namespace sf_test

@@ -16,5 +16,9 @@ template <Pattern P, int R, int D, typename T, int Depth>
 int cuda_hw_stream25d(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
 template <Pattern P, int R, int D, typename T, int Depth>
 int cuda_hw_temporal(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
+template <Pattern P, int R, int D, typename T, int Depth>
+int cuda_hw_tc_dmma(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
+template <Pattern P, int R, int D, typename T, int Depth>
+int cuda_hw_tc_tf32(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
 
 }  // namespace stencilforge::handwritten

@@ -6,15 +6,9 @@
 // the Halide CUDA kernels), the launch goes to the scope's context and stream.
 #pragma once
 
-#include "HalideRuntime.h"
-#include "HalideRuntimeCuda.h"
-#include "cuda_context.h"
+#include "device_buffers.cuh"
 #include "stencil_cuda.h"
 #include "stencil_kernels.cuh"
-
-#include <cuda_runtime.h>
-
-#include <string>
 
 namespace stencilforge::handwritten::cuda {
 
@@ -81,25 +75,16 @@ struct TemporalSchedule {
     }
 };
 
-inline int launch_failed(const char *what, cudaError_t err) {
-    const std::string msg = std::string("hand-written CUDA kernel: ") + what + ": " + cudaGetErrorString(err);
-    halide_error(nullptr, msg.c_str());
-    return halide_error_code_device_run_failed;
-}
-
 // A catalog kernel: in, coefficients (host memory) and out as Halide buffers.
 template <class Schedule, Pattern P, int R, int D, typename T, int Depth>
 int run_kernel(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out) {
     detail::CudaContextGuard guard;
-    if (!guard.ok()) {
-        halide_error(nullptr, "hand-written CUDA kernel: no CUDA context (see stencilforge::describe_devices())");
-        return halide_error_code_generic_error;
-    }
-    const halide_device_interface_t *cuda = halide_cuda_device_interface();
-    if (int rc = halide_copy_to_device(nullptr, in, cuda); rc != 0) return rc;
-    if (!out->device) {
-        if (int rc = halide_device_malloc(nullptr, out, cuda); rc != 0) return rc;
-    }
+    if (!guard.ok()) return no_context();
+    int rc = 0;
+    const T *src = on_device<T>(in, false, rc);
+    if (!src) return rc;
+    T *dst = on_device<T>(out, true, rc);
+    if (!dst) return rc;
     Launch<T, P, R, D> a{};
     a.e = Extent{in->dim[0].extent, in->dim[1].extent, D == 3 ? in->dim[2].extent : 1, in->dim[1].stride,
                  D == 3 ? in->dim[2].stride : 0};
@@ -111,11 +96,11 @@ int run_kernel(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *ou
     }
     const T *weights = reinterpret_cast<const T *>(coeffs->host);
     for (int j = 0; j < kTaps<P, R, D>; ++j) a.c.c[j] = weights[j];
-    a.in = reinterpret_cast<const T *>(halide_cuda_get_device_ptr(nullptr, in));
-    a.out = reinterpret_cast<T *>(halide_cuda_get_device_ptr(nullptr, out));
+    a.in = src;
+    a.out = dst;
     a.stream = static_cast<cudaStream_t>(detail::cuda_stream());
     if (cudaError_t err = Schedule::template launch<P, R, D, T, Depth>(a); err != cudaSuccess) {
-        return launch_failed("launch", err);
+        return kernel_failed("launch", err);
     }
     out->set_device_dirty(true);
     return halide_error_code_success;

@@ -28,6 +28,8 @@ struct VariantInfo {
     std::vector<std::int64_t> planned_grid;  // the grid the autoscheduler planned for (it runs on any
                                              // grid at least this large; smaller ones may be refused)
     std::string device;       // where it computes: "host", or a device API ("opencl", "cuda")
+    double tolerance;         // its accuracy contract (max error / max |reference|) when looser than
+                              // the dtype's (reduced-precision tensor cores); 0: the dtype's
     std::string description;  // what the schedule does
 
     int num_coefficients() const;
