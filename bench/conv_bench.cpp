@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <tuple>
 #include <functional>
 #include <map>
 #include <memory>
@@ -101,15 +102,15 @@ LayerRunner halide_layer(const ConvVariantInfo &v) {
 // once, outside the timing. cuDNN's runs copy the input in and the output
 // out, as the GPU rows of stencilforge's host API do, so both GPU columns
 // time the same work.
-template <typename Anchor>
-LayerRunner anchor_layer() {
+template <typename Anchor, typename... Options>
+LayerRunner anchor_layer(Options... options) {
     auto built = std::make_shared<LastBuilt<Anchor>>();
-    return [built](LayerData &d) {
+    return [built, options...](LayerData &d) {
         const ref::Layer &l = d.shape;
         built->for_data(d, [&] {
                   return std::make_unique<Anchor>(
                       anchors::LayerShape{l.n, l.h, l.w, l.c_in, l.c_out, l.k, l.stride, l.pad, l.relu},
-                      d.weights.data(), d.bias.data());
+                      d.weights.data(), d.bias.data(), options...);
               })
             .run(d.in.data(), d.out.data());
     };
@@ -283,9 +284,15 @@ int main(int argc, char **argv) {
 #endif
 #if SF_HAVE_CUDNN
             if (device_available("cuda")) {
-                const std::string gpu_id = prefix + "cudnn";
-                add(benchmark::RegisterBenchmark(gpu_id.c_str(), bench_layer, gpu_id, c, batch, anchor_layer<anchors::CudnnConv>(), 1e-5,
-                                                 peak));
+                // FP32 (the f32 layers' anchor) and TF32 tensor cores (the
+                // tensor-core layers'), held to the contracts of each.
+                using Math = anchors::CudnnConv::Math;
+                for (auto [math, suffix, tolerance] : {std::tuple{Math::fp32, "cudnn", 1e-5},
+                                                       std::tuple{Math::tf32, "cudnn_tf32", 2e-3}}) {
+                    const std::string gpu_id = prefix + suffix;
+                    add(benchmark::RegisterBenchmark(gpu_id.c_str(), bench_layer, gpu_id, c, batch,
+                                                     anchor_layer<anchors::CudnnConv>(math), tolerance, peak));
+                }
             }
 #endif
         }

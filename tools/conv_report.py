@@ -25,12 +25,19 @@ LAYER = re.compile(r"^layer/(?P<layer>[^/]+)/b(?P<batch>\d+)/(?P<impl>[^/]+)")
 FILTER = re.compile(r"^filter/(?P<filter>[^/]+)/(?P<impl>[^/]+)")
 ALGORITHMS = ["direct", "im2col_gemm", "winograd_f2x2", "winograd_f4x4"]
 GPU_ALGORITHMS = ["cuda_direct", "cuda_im2col_gemm"]
+TC_ALGORITHMS = ["cuda_implicit_gemm_tc_tf32", "cuda_implicit_gemm_tc_fp16", "cuda_implicit_gemm_tc_bf16"]
 
 
 def short(impl):
-    """conv_direct_f32_tiled_s1 -> direct, conv_direct_f32_cuda_gpu_tiled_s1 -> cuda_direct; anchors keep their name."""
-    m = re.match(r"^conv_(?P<a>.+?)_f32_(?P<cuda>cuda_)?", impl)
-    return (m["cuda"] or "") + m["a"] if m else impl
+    """conv_direct_f32_tiled_s1 -> direct; conv_direct_f32_cuda_gpu_tiled_s1 -> cuda_direct;
+    conv_implicit_gemm_f32_cuda_tc_tf32_s1 -> cuda_implicit_gemm_tc_tf32; anchors keep their name."""
+    m = re.match(r"^conv_(?P<a>.+?)_f32_(?:cuda_(?P<sched>.+?)_)?s\d+$", impl) or re.match(r"^conv_(?P<a>.+?)_f32_", impl)
+    if not m:
+        return impl
+    sched = m.groupdict().get("sched")
+    if sched is None:
+        return m["a"]
+    return "cuda_" + m["a"] + ("" if sched == "gpu_tiled" else "_" + sched)
 
 
 def load(path):
@@ -91,15 +98,15 @@ def layer_table(layers):
     return "\n".join(lines)
 
 
-def gpu_layer_table(layers):
-    """The GPU rows (a CUDA device was there): stencilforge's CUDA layers next to cuDNN, both from host memory."""
-    if not any(impl == "cudnn" for (_, _, impl) in layers):
+def gpu_layer_table(layers, algorithms=GPU_ALGORITHMS, anchor="cudnn"):
+    """GPU rows (a CUDA device was there): stencilforge's CUDA layers next to cuDNN, both from host memory."""
+    if not any(impl == anchor for (_, _, impl) in layers):
         return "No GPU rows: this run had no CUDA device."
-    head = "| layer | batch | " + " | ".join(GPU_ALGORITHMS) + " | cuDNN | best / cuDNN |"
+    head = "| layer | batch | " + " | ".join(algorithms) + f" | {anchor} | best / {anchor} |"
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for layer, batch in layer_order(layers):
-        algo, best = best_ours(layers, layer, batch, GPU_ALGORITHMS)
-        ref = layers.get((layer, batch, "cudnn"))
+        algo, best = best_ours(layers, layer, batch, algorithms)
+        ref = layers.get((layer, batch, anchor))
         ratio = f"{best['gflops'] / ref['gflops']:.2f}x ({algo})" if best and ref and "gflops" in ref else "-"
         cells = [cell(layers.get((layer, batch, a)), best is not None and a == algo) for a in GPU_ALGORITHMS]
         lines.append(f"| {layer} | {batch} | " + " | ".join(cells) + f" | {cell(ref)} | {ratio} |")
@@ -192,6 +199,8 @@ def main():
         "## Layers", "", layer_table(layers), "", "## Ratio to oneDNN (same run)", "", layer_ratios(layers), "",
         "## GPU layers (CUDA, from host memory: PCIe copies included on both sides; % is of the CPU peak)", "",
         gpu_layer_table(layers), "",
+        "## Tensor-core layers (against cuDNN on TF32 tensor cores, same conditions)", "",
+        gpu_layer_table(layers, TC_ALGORITHMS, "cudnn_tf32"), "",
         "## Filters", "", filter_table(filters), "",
         f"![GFLOP/s per layer]({plot.name})", "",
     ])

@@ -39,6 +39,7 @@ struct CudnnConv::State {
     cudnnConvolutionDescriptor_t conv = nullptr;
     cudnnActivationDescriptor_t relu = nullptr;
     cudnnConvolutionFwdAlgo_t algo{};
+    Math math = Math::fp32;
     DeviceBuffer in, out, weights, bias, workspace;
     ~State() {
         cudnnDestroyActivationDescriptor(relu);
@@ -51,7 +52,7 @@ struct CudnnConv::State {
     }
 };
 
-CudnnConv::CudnnConv(const LayerShape &s, const float *weights, const float *bias) : state_(new State) {
+CudnnConv::CudnnConv(const LayerShape &s, const float *weights, const float *bias, Math math) : state_(new State) {
     State &st = *state_;
     st.shape = s;
     check(cudnnCreate(&st.handle), "cudnnCreate");
@@ -70,7 +71,8 @@ CudnnConv::CudnnConv(const LayerShape &s, const float *weights, const float *bia
     check(cudnnSetConvolution2dDescriptor(st.conv, s.pad, s.pad, s.stride, s.stride, 1, 1, CUDNN_CROSS_CORRELATION,
                                           CUDNN_DATA_FLOAT),
           "convolution");
-    check(cudnnSetConvolutionMathType(st.conv, CUDNN_FMA_MATH), "math type");
+    const cudnnMathType_t want = math == Math::fp32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH;
+    check(cudnnSetConvolutionMathType(st.conv, want), "math type");
     check(cudnnSetActivationDescriptor(st.relu, CUDNN_ACTIVATION_RELU, CUDNN_NOT_PROPAGATE_NAN, 0.0), "activation");
 
     std::vector<float> krsc(static_cast<std::size_t>(s.c_out) * s.k * s.k * s.c_in);
@@ -95,9 +97,14 @@ CudnnConv::CudnnConv(const LayerShape &s, const float *weights, const float *bia
           "find algorithm");
     int pick = -1;
     for (int i = 0; i < found && pick < 0; ++i) {
-        if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].mathType == CUDNN_FMA_MATH) pick = i;
+        const bool fma = perf[i].mathType == CUDNN_FMA_MATH;
+        if (perf[i].status == CUDNN_STATUS_SUCCESS && fma == (math == Math::fp32)) pick = i;
     }
-    if (pick < 0) throw std::runtime_error("cuDNN found no FP32 (FMA math) algorithm for this layer");
+    if (pick < 0) {
+        throw std::runtime_error(std::string("cuDNN found no ") + (math == Math::fp32 ? "FP32 (FMA math)" : "tensor-core") +
+                                 " algorithm for this layer");
+    }
+    st.math = math;
     st.algo = perf[pick].algo;
     st.workspace.allocate(perf[pick].memory);
 }
@@ -117,7 +124,8 @@ void CudnnConv::run(const float *in_nhwc, float *out_nhwc) {
 }
 
 std::string CudnnConv::implementation() const {
-    return "cuDNN " + cudnn_version() + ", forward algo " + std::to_string(static_cast<int>(state_->algo));
+    return "cuDNN " + cudnn_version() + (state_->math == Math::tf32 ? " TF32" : " FP32") + ", forward algo " +
+           std::to_string(static_cast<int>(state_->algo));
 }
 
 std::string cudnn_version() {

@@ -1,6 +1,7 @@
 // The cuDNN anchor for DNN layers on the GPU: cudnnConvolutionForward on NHWC
-// f32 tensors, FP32 arithmetic (CUDNN_FMA_MATH: no TF32, so the accuracy
-// contract of the f32 layers applies), the algorithm cudnnFind picks for the
+// f32 tensors, in FP32 arithmetic (CUDNN_FMA_MATH: no TF32, so the accuracy
+// contract of the f32 layers applies) or on tensor cores (TF32: the anchor of
+// the tensor-core layers), the algorithm cudnnFind picks for the
 // shape (timed by cuDNN itself, at construction), then bias and ReLU as two
 // more cuDNN calls. Weights and bias are uploaded once; run() copies the
 // input in and the output out, as stencilforge's host API does.
@@ -16,7 +17,8 @@ namespace stencilforge::anchors {
 class CudnnConv {
 public:
     // `weights` HWIO and `bias` (C_out values) as stencilforge takes them.
-    CudnnConv(const LayerShape &shape, const float *weights, const float *bias);
+    enum class Math { fp32, tf32 };
+    CudnnConv(const LayerShape &shape, const float *weights, const float *bias, Math math = Math::fp32);
     ~CudnnConv();
     void run(const float *in_nhwc, float *out_nhwc);
     std::string implementation() const;  // e.g. "cuDNN 9.x, algo 1"
