@@ -7,6 +7,7 @@
 #include "stencilforge/conv.h"
 
 #include "HalideBuffer.h"
+#include "HalideRuntimeCuda.h"
 
 #include <algorithm>
 #include <cmath>
@@ -72,12 +73,20 @@ void call_variant(const ConvVariantInfo &v, Buffer<float> &dst, Call call, Input
             fail("kernel '" + v.name + "' needs a " + v.device + " device and this machine has none (" +
                  describe_devices() + ")");
         }
-        if (v.device == "cuda") detail::use_shared_cuda_context();
         (inputs.set_host_dirty(), ...);
+        if (v.device == "cuda") {
+            // As run() does: inputs copied up front and the context drained
+            // around the kernel, whatever streams Halide's copies use.
+            detail::use_shared_cuda_context();
+            detail::prepare_halide_call();
+            (check_result(inputs.copy_to_device(halide_cuda_device_interface()), v), ...);
+            check_result(detail::cuda_context_synchronize(), v);
+        }
     }
     detail::prepare_halide_call();
     check_result(call(), v);
     if (dst.device_dirty()) {
+        if (v.device == "cuda") check_result(detail::cuda_context_synchronize(), v);
         check_result(dst.copy_to_host(), v);
     }
 }

@@ -26,6 +26,7 @@ struct Driver {
     int (*push)(void *) = nullptr;
     int (*pop)(void **) = nullptr;
     int (*stream_sync)(void *) = nullptr;
+    int (*context_sync)() = nullptr;
     int (*pointer_attribute)(void *, int, unsigned long long) = nullptr;
     int (*copy_async)(unsigned long long, unsigned long long, std::size_t, void *) = nullptr;
     void *primary = nullptr;  // device 0's primary context, retained for the process
@@ -46,6 +47,7 @@ const Driver &driver() {
         if (!load(lib, d.init, "cuInit") || !load(lib, d.device_get, "cuDeviceGet") ||
             !load(lib, d.primary_retain, "cuDevicePrimaryCtxRetain") || !load(lib, d.push, "cuCtxPushCurrent_v2") ||
             !load(lib, d.pop, "cuCtxPopCurrent_v2") || !load(lib, d.stream_sync, "cuStreamSynchronize") ||
+            !load(lib, d.context_sync, "cuCtxSynchronize") ||
             !load(lib, d.pointer_attribute, "cuPointerGetAttribute") ||
             !load(lib, d.copy_async, "cuMemcpyDtoDAsync_v2")) {
             d.why = "the CUDA driver lacks an entry point stencilforge needs";
@@ -119,6 +121,12 @@ int cuda_synchronize() {
     CudaContextGuard guard;
     if (!guard.ok()) return -1;
     return driver().stream_sync(cuda_stream());
+}
+
+int cuda_context_synchronize() {
+    CudaContextGuard guard;
+    if (!guard.ok()) return -1;
+    return driver().context_sync();
 }
 
 int cuda_copy(void *dst, const void *src, unsigned long long bytes) {

@@ -32,6 +32,9 @@ private:
 
 // Blocks until the current stream's work is done; a nonzero CUresult on failure.
 int cuda_synchronize();
+// Blocks until all work in the current context is done, whatever stream it
+// went to (Halide's own copies included); a nonzero CUresult on failure.
+int cuda_context_synchronize();
 // Copies `bytes` between device pointers on the current stream and waits for it.
 int cuda_copy(void *dst, const void *src, unsigned long long bytes);
 // Whether `p` is memory the CUDA driver knows as device (or managed) memory.

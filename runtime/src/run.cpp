@@ -11,6 +11,7 @@
 #include "HalideBuffer.h"
 #include "HalideRuntimeCuda.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <cstdlib>
@@ -150,9 +151,29 @@ void run_host_grids(const std::vector<const VariantInfo *> &plan, const ConstGri
             scratch.emplace_back(reinterpret_cast<T *>(base + g * in.bytes()), shape);
         }
     }
+    // CUDA: the inputs go to the device up front, and the context is drained
+    // before the first kernel and before the copy back, so a caller's
+    // non-blocking stream never overtakes a copy Halide made on another.
+    const bool cuda = std::any_of(plan.begin(), plan.end(), [](const VariantInfo *p) { return p->device == "cuda"; });
+    if (cuda) {
+        detail::prepare_halide_call();
+        for (auto *b : {&src, &coeffs}) {
+            if (const int rc = b->copy_to_device(halide_cuda_device_interface()); rc != 0) {
+                fail("copying the input to the device failed" + detail::halide_failure(rc));
+            }
+        }
+        if (const int rc = detail::cuda_context_synchronize(); rc != 0) {
+            fail("waiting for the input copies failed (CUresult " + std::to_string(rc) + ")");
+        }
+    }
     run_passes(plan, src, coeffs, dst, scratch);
     // A device kernel leaves its result on the device; the caller reads host memory.
     if (dst.device_dirty()) {
+        if (cuda) {
+            if (const int rc = detail::cuda_context_synchronize(); rc != 0) {
+                fail("waiting for the CUDA kernels failed (CUresult " + std::to_string(rc) + ")");
+            }
+        }
         detail::prepare_halide_call();
         if (const int rc = dst.copy_to_host(); rc != 0) {
             fail("copying the result back from the device failed" + detail::halide_failure(rc));
