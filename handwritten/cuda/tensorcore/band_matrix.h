@@ -12,13 +12,9 @@
 // Plain C++ (host and device), so the CPU tests check the transform itself.
 #pragma once
 
-#include "stencilforge/shape.h"
+#include "host_device.h"
 
-#ifdef __CUDACC__
-#define SF_HOST_DEVICE __host__ __device__
-#else
-#define SF_HOST_DEVICE
-#endif
+#include "stencilforge/shape.h"
 
 namespace stencilforge::tensorcore {
 

@@ -6,13 +6,9 @@
 // Plain C++ (host and device): the CPU tests run the same index map.
 #pragma once
 
-#include <cstdint>
+#include "host_device.h"
 
-#ifdef __CUDACC__
-#define SF_HOST_DEVICE __host__ __device__
-#else
-#define SF_HOST_DEVICE
-#endif
+#include <cstdint>
 
 namespace stencilforge::tensorcore {
 
