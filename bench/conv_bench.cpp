@@ -13,6 +13,7 @@
 #include "bench_harness.h"
 #include "conv_reference.h"
 #include "conv_suite.h"
+#include "device.h"
 #include "roofline.h"
 #include "stencil_reference.h"
 #include "stencilforge/stencilforge.h"
@@ -21,6 +22,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <stdexcept>
 #include <tuple>
 #include <functional>
 #include <map>
@@ -46,6 +48,7 @@ struct LayerData {
     int id;  // unique per object: what a runner's prepared layer was built for
     ref::Layer shape;
     std::vector<float> in, weights, bias, out;
+    bool verify = false;  // the check's data: device runners copy their result back into `out`
     LayerData(const bench::LayerCase &c, int batch)
         : id(next_id()),
           shape{batch, c.h, c.w, c.c_in, c.c_out, c.k, c.stride, c.pad, true, false},
@@ -98,28 +101,84 @@ LayerRunner halide_layer(const ConvVariantInfo &v) {
     };
 }
 
-// An anchor (oneDNN primitive, cuDNN plan) is built per shape and batch,
-// once, outside the timing. cuDNN's runs copy the input in and the output
-// out, as the GPU rows of stencilforge's host API do, so both GPU columns
-// time the same work.
-template <typename Anchor, typename... Options>
-LayerRunner anchor_layer(Options... options) {
+// An anchor (the oneDNN primitive) is built per shape and batch, once,
+// outside the timing.
+template <typename Anchor>
+LayerRunner anchor_layer() {
     auto built = std::make_shared<LastBuilt<Anchor>>();
-    return [built, options...](LayerData &d) {
+    return [built](LayerData &d) {
         const ref::Layer &l = d.shape;
         built->for_data(d, [&] {
                   return std::make_unique<Anchor>(
                       anchors::LayerShape{l.n, l.h, l.w, l.c_in, l.c_out, l.k, l.stride, l.pad, l.relu},
-                      d.weights.data(), d.bias.data(), options...);
+                      d.weights.data(), d.bias.data());
               })
             .run(d.in.data(), d.out.data());
     };
 }
 
+// GPU rows run on tensors already in device memory: the input goes up once
+// per layer data (outside the timing) and the result comes back only for the
+// check, so both GPU columns (stencilforge's CUDA layers, cuDNN) time
+// kernels, not PCIe.
+struct DeviceTensors {
+    bench::DeviceArray in, out;
+    explicit DeviceTensors(const LayerData &d) : in(d.in.size() * sizeof(float)), out(d.out.size() * sizeof(float)) {
+        if (!in.data() || !out.data() || !bench::copy_to_device(in.data(), d.in.data(), d.in.size() * sizeof(float))) {
+            throw std::runtime_error("no device memory for this layer");
+        }
+    }
+    void result_to(LayerData &d) const {
+        if (d.verify && !bench::copy_to_host(d.out.data(), out.data(), d.out.size() * sizeof(float))) {
+            throw std::runtime_error("copying the result back failed");
+        }
+    }
+};
+
+template <typename Layer>
+struct OnDevice {
+    Layer layer;
+    DeviceTensors tensors;
+    template <typename... Args>
+    OnDevice(const LayerData &d, Args &&...args) : layer(std::forward<Args>(args)...), tensors(d) {}
+};
+
+LayerRunner halide_gpu_layer(const ConvVariantInfo &v) {
+    auto built = std::make_shared<LastBuilt<OnDevice<PreparedConv2d>>>();
+    return [v, built](LayerData &d) {
+        const ref::Layer &l = d.shape;
+        auto &b = built->for_data(d, [&] {
+            return std::make_unique<OnDevice<PreparedConv2d>>(d, l.c_in, l.c_out, d.weights, d.bias,
+                                                              LayerParams{l.k, l.stride, l.pad, l.relu},
+                                                              LayerOptions{v.algorithm, v.schedule});
+        });
+        b.layer.run_on_device({b.tensors.in.data(), l.n, l.h, l.w, l.c_in},
+                              {b.tensors.out.data(), l.n, l.out_h(), l.out_w(), l.c_out});
+        b.tensors.result_to(d);
+    };
+}
+
+#if SF_HAVE_CUDNN
+LayerRunner cudnn_layer(anchors::CudnnConv::Math math) {
+    auto built = std::make_shared<LastBuilt<OnDevice<anchors::CudnnConv>>>();
+    return [math, built](LayerData &d) {
+        const ref::Layer &l = d.shape;
+        auto &b = built->for_data(d, [&] {
+            return std::make_unique<OnDevice<anchors::CudnnConv>>(
+                d, anchors::LayerShape{l.n, l.h, l.w, l.c_in, l.c_out, l.k, l.stride, l.pad, l.relu}, d.weights.data(),
+                d.bias.data(), math);
+        });
+        b.layer.run_device(b.tensors.in.data(), b.tensors.out.data());
+        b.tensors.result_to(d);
+    };
+}
+#endif
+
 // The check at batch 1 on the layer's real shape, against the reference.
 std::string check_layer(const bench::LayerCase &c, LayerRunner &runner, double tolerance) {
     static std::map<std::string, std::vector<double>> expected;
     LayerData d(c, 1);
+    d.verify = true;
     auto &e = expected[c.name];
     if (e.empty()) e = ref::conv_layer(d.shape, d.in, d.weights, d.bias);
     runner(d);
@@ -275,7 +334,8 @@ int main(int argc, char **argv) {
                     continue;
                 }
                 const std::string id = prefix + v.name;
-                add(benchmark::RegisterBenchmark(id.c_str(), bench_layer, id, c, batch, halide_layer(v), v.tolerance,
+                add(benchmark::RegisterBenchmark(id.c_str(), bench_layer, id, c, batch,
+                                                 v.device == "cuda" ? halide_gpu_layer(v) : halide_layer(v), v.tolerance,
                                                  peak));
             }
 #if SF_HAVE_ONEDNN
@@ -291,7 +351,7 @@ int main(int argc, char **argv) {
                                                        std::tuple{Math::tf32, "cudnn_tf32", 2e-3}}) {
                     const std::string gpu_id = prefix + suffix;
                     add(benchmark::RegisterBenchmark(gpu_id.c_str(), bench_layer, gpu_id, c, batch,
-                                                     anchor_layer<anchors::CudnnConv>(math), tolerance, peak));
+                                                     cudnn_layer(math), tolerance, peak));
                 }
             }
 #endif

@@ -17,7 +17,7 @@
 // compute roof (the GPU's FMA peak is not measured): roof_frac = bw_frac there.
 #include "bench_harness.h"
 #include "bench_suite.h"
-#include "device_roofline.h"
+#include "device.h"
 #include "roofline.h"
 #include "stencil_reference.h"
 #include "stencilforge/stencilforge.h"

@@ -2,6 +2,7 @@
 // caller's own (non-blocking) stream through CudaScope, and run() inside a
 // scope, all against the plain-loop reference. Without a GPU these skip with
 // a message; the refusals that need no GPU run everywhere.
+#include "conv_reference.h"
 #include "test_support.h"
 
 #include <cuda_runtime.h>
@@ -126,6 +127,44 @@ TEST(CudaScope, HostGridsOnTheCallersStream) {
         const auto ref = reference::apply(input, 257, 131, 1, 2, false, 1, coeffs, 10);
         EXPECT_LE(sf_test::max_rel_error(out, ref), sf_test::tolerance<double>()) << name;
     }
+}
+
+// PreparedConv2d::run_on_device: every CUDA layer variant on device tensors,
+// twice (the second run reuses the weights already on the device).
+TEST(PreparedConvOnDevice, EveryCudaLayerVariant) {
+    if (!have_gpu()) GTEST_SKIP() << "no CUDA GPU here: " << describe_devices();
+    int checked = 0;
+    for (const auto &v : conv_catalog()) {
+        if (v.device != "cuda" || v.family != "layer") continue;
+        reference::Layer l{2, 13, 11, 19, 70, 3, v.stride, 1, true, false};
+        const auto in = sf_test::random_grid<float>(std::size_t(l.n) * l.h * l.w * l.c_in, 1);
+        const auto weights = sf_test::random_grid<float>(std::size_t(l.k) * l.k * l.c_in * l.c_out, 2);
+        const auto bias = sf_test::random_grid<float>(l.c_out, 3);
+        const auto ref = reference::conv_layer(l, in, weights, bias);
+        DeviceMemory din(in.size() * 4), dout(ref.size() * 4);
+        ASSERT_EQ(cudaMemcpy(din.p, in.data(), in.size() * 4, cudaMemcpyHostToDevice), cudaSuccess);
+        PreparedConv2d layer(l.c_in, l.c_out, weights, bias, {l.k, l.stride, l.pad, l.relu}, {v.algorithm, v.schedule});
+        for (int run = 0; run < 2; ++run) {
+            layer.run_on_device({static_cast<const float *>(din.p), l.n, l.h, l.w, l.c_in},
+                                {static_cast<float *>(dout.p), l.n, l.out_h(), l.out_w(), l.c_out});
+            std::vector<float> out(ref.size());
+            ASSERT_EQ(cudaMemcpy(out.data(), dout.p, out.size() * 4, cudaMemcpyDeviceToHost), cudaSuccess);
+            EXPECT_LE(reference::max_rel_error(out.data(), ref), v.tolerance) << v.name << ", run " << run;
+        }
+        ++checked;
+    }
+    EXPECT_GT(checked, 0);
+}
+
+TEST(PreparedConvOnDevice, RefusesHostVariantsAndMissingGpu) {
+    const std::vector<float> weights(3 * 3 * 4 * 8, 0.1f), bias(8, 0.0f);
+    std::vector<float> in(1 * 6 * 6 * 4, 1.0f), out(1 * 6 * 6 * 8, -7.0f);
+    PreparedConv2d host(4, 8, weights, bias, {3, 1, 1, false}, {"conv_direct", "tiled"});
+    expect_error([&] { host.run_on_device({in.data(), 1, 6, 6, 4}, {out.data(), 1, 6, 6, 8}); }, "runs on the host");
+    PreparedConv2d gpu(4, 8, weights, bias, {3, 1, 1, false}, {"conv_direct", "cuda_gpu_tiled"});
+    expect_error([&] { gpu.run_on_device({in.data(), 1, 6, 6, 4}, {out.data(), 1, 6, 6, 8}); },
+                 have_gpu() ? "takes CUDA device memory" : "needs a CUDA device");
+    EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](float x) { return x == -7.0f; }));
 }
 
 }  // namespace

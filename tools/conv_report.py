@@ -99,7 +99,7 @@ def layer_table(layers):
 
 
 def gpu_layer_table(layers, algorithms=GPU_ALGORITHMS, anchor="cudnn"):
-    """GPU rows (a CUDA device was there): stencilforge's CUDA layers next to cuDNN, both from host memory."""
+    """GPU rows (a CUDA device was there): stencilforge's CUDA layers next to cuDNN, both on device tensors."""
     if not any(impl == anchor for (_, _, impl) in layers):
         return "No GPU rows: this run had no CUDA device."
     head = "| layer | batch | " + " | ".join(algorithms) + f" | {anchor} | best / {anchor} |"
@@ -197,7 +197,7 @@ def main():
         "checked against the plain-loop reference first. Filters: clamp boundary, 3840x2160x3 planar f32; "
         "OpenCV runs on each plane.", "",
         "## Layers", "", layer_table(layers), "", "## Ratio to oneDNN (same run)", "", layer_ratios(layers), "",
-        "## GPU layers (CUDA, from host memory: PCIe copies included on both sides; % is of the CPU peak)", "",
+        "## GPU layers (CUDA, on tensors already in device memory; % is of the CPU peak)", "",
         gpu_layer_table(layers), "",
         "## Tensor-core layers (against cuDNN on TF32 tensor cores, same conditions)", "",
         gpu_layer_table(layers, TC_ALGORITHMS, "cudnn_tf32"), "",

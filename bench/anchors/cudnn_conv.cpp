@@ -113,14 +113,20 @@ CudnnConv::~CudnnConv() = default;
 
 void CudnnConv::run(const float *in_nhwc, float *out_nhwc) {
     State &st = *state_;
-    const float one = 1.0f, zero = 0.0f;
     check(cudaMemcpy(st.in.p, in_nhwc, st.in.bytes, cudaMemcpyHostToDevice), "input copy");
-    check(cudnnConvolutionForward(st.handle, &one, st.x, st.in.p, st.w, st.weights.p, st.conv, st.algo,
-                                  st.workspace.p, st.workspace.bytes, &zero, st.y, st.out.p),
-          "convolution");
-    check(cudnnAddTensor(st.handle, &one, st.b, st.bias.p, &one, st.y, st.out.p), "bias");
-    if (st.shape.relu) check(cudnnActivationForward(st.handle, st.relu, &one, st.y, st.out.p, &zero, st.y, st.out.p), "relu");
+    run_device(static_cast<const float *>(st.in.p), static_cast<float *>(st.out.p));
     check(cudaMemcpy(out_nhwc, st.out.p, st.out.bytes, cudaMemcpyDeviceToHost), "output copy");
+}
+
+void CudnnConv::run_device(const float *in, float *out) {
+    State &st = *state_;
+    const float one = 1.0f, zero = 0.0f;
+    check(cudnnConvolutionForward(st.handle, &one, st.x, in, st.w, st.weights.p, st.conv, st.algo, st.workspace.p,
+                                  st.workspace.bytes, &zero, st.y, out),
+          "convolution");
+    check(cudnnAddTensor(st.handle, &one, st.b, st.bias.p, &one, st.y, out), "bias");
+    if (st.shape.relu) check(cudnnActivationForward(st.handle, st.relu, &one, st.y, out, &zero, st.y, out), "relu");
+    check(cudaStreamSynchronize(nullptr), "synchronize");
 }
 
 std::string CudnnConv::implementation() const {

@@ -4,7 +4,7 @@
 // the tensor-core layers), the algorithm cudnnFind picks for the
 // shape (timed by cuDNN itself, at construction), then bias and ReLU as two
 // more cuDNN calls. Weights and bias are uploaded once; run() copies the
-// input in and the output out, as stencilforge's host API does.
+// input in and the output out, run_device() works on device tensors.
 #pragma once
 
 #include "layer_shape.h"
@@ -21,6 +21,8 @@ public:
     CudnnConv(const LayerShape &shape, const float *weights, const float *bias, Math math = Math::fp32);
     ~CudnnConv();
     void run(const float *in_nhwc, float *out_nhwc);
+    // On tensors already in device memory; returns when `out` holds the result.
+    void run_device(const float *in_nhwc, float *out_nhwc);
     std::string implementation() const;  // e.g. "cuDNN 9.x, algo 1"
 
 private:

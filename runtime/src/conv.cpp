@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 
 namespace stencilforge {
 
@@ -193,6 +194,13 @@ struct LayerPlan {
     std::span<const float> weights, bias;  // what the kernel reads
     std::span<const float> given_weights;  // what the caller gave (for the overlap check)
     std::vector<int> weight_dims;
+    // run_on_device(): the weights and bias on the device, copied once.
+    struct DeviceOperands {
+        std::once_flag once;
+        int failure = 0;
+        Buffer<const float> weights, bias;
+    };
+    std::unique_ptr<DeviceOperands> device = std::make_unique<DeviceOperands>();
 };
 
 namespace {
@@ -260,7 +268,9 @@ void validate_tensor(const char *what, const void *data, int n, int h, int w, in
     }
 }
 
-std::string run_plan(const LayerPlan &p, const ConstTensorView &in, const TensorView &out) {
+// The tensors' checks shared by host and device runs; `weights_apart`: the
+// weights and bias live elsewhere (device runs read the plan's own copies).
+void check_layer_tensors(const LayerPlan &p, const ConstTensorView &in, const TensorView &out, bool weights_apart) {
     const ConvVariantInfo &v = p.entry->info;
     const LayerParams &l = p.layer;
     const std::string k = "kernel '" + v.name + "': ";
@@ -284,10 +294,16 @@ std::string run_plan(const LayerPlan &p, const ConstTensorView &in, const Tensor
     }
     const std::size_t out_bytes = count({out.batch, out.height, out.width, out.channels}) * sizeof(float);
     if (overlaps(in.data, count({in.batch, in.height, in.width, in.channels}) * sizeof(float), out.data, out_bytes) ||
-        overlaps(p.given_weights.data(), p.given_weights.size_bytes(), out.data, out_bytes) ||
-        overlaps(p.bias.data(), p.bias.size_bytes(), out.data, out_bytes)) {
+        (!weights_apart && (overlaps(p.given_weights.data(), p.given_weights.size_bytes(), out.data, out_bytes) ||
+                            overlaps(p.bias.data(), p.bias.size_bytes(), out.data, out_bytes)))) {
         fail(k + "the output overlaps an input; layers cannot run in place");
     }
+}
+
+std::string run_plan(const LayerPlan &p, const ConstTensorView &in, const TensorView &out) {
+    check_layer_tensors(p, in, out, false);
+    const ConvVariantInfo &v = p.entry->info;
+    const LayerParams &l = p.layer;
     Buffer<const float> src(in.data, in.channels, in.width, in.height, in.batch);
     Buffer<const float> w(p.weights.data(), p.weight_dims);
     Buffer<const float> b(p.bias.data(), p.c_out);
@@ -382,6 +398,53 @@ PreparedConv2d::PreparedConv2d(PreparedConv2d &&) noexcept = default;
 PreparedConv2d &PreparedConv2d::operator=(PreparedConv2d &&) noexcept = default;
 
 std::string PreparedConv2d::run(ConstTensorView in, TensorView out) const { return run_plan(*plan_, in, out); }
+
+std::string PreparedConv2d::run_on_device(ConstTensorView in, TensorView out) const {
+    const LayerPlan &p = *plan_;
+    const ConvVariantInfo &v = p.entry->info;
+    const std::string k = "kernel '" + v.name + "': ";
+    if (v.device != "cuda") {
+        fail(k + "run_on_device() runs CUDA variants on device memory; this one runs on the " + v.device +
+             " (use run() with host tensors)");
+    }
+    if (!device_available("cuda")) fail(k + "needs a CUDA device and this machine has none (" + describe_devices() + ")");
+    check_layer_tensors(p, in, out, true);
+    for (const void *ptr : {static_cast<const void *>(in.data), static_cast<const void *>(out.data)}) {
+        if (!detail::is_cuda_device_pointer(ptr)) {
+            fail(k + "run_on_device() takes CUDA device memory; " + std::string(ptr == static_cast<const void *>(in.data) ? "the input" : "the output") +
+                 " is not (host memory goes to run())");
+        }
+    }
+    detail::use_shared_cuda_context();
+    detail::prepare_halide_call();
+    const halide_device_interface_t *cuda = halide_cuda_device_interface();
+    // The weights and bias go to the device once, on the first device run,
+    // and stay with the PreparedConv2d.
+    auto &d = *p.device;
+    std::call_once(d.once, [&] {
+        d.weights = Buffer<const float>(p.weights.data(), p.weight_dims);
+        d.bias = Buffer<const float>(p.bias.data(), p.c_out);
+        for (auto *b : {&d.weights, &d.bias}) {
+            b->set_host_dirty();
+            d.failure = b->copy_to_device(cuda);
+            if (d.failure != 0) return;
+        }
+        d.failure = detail::cuda_context_synchronize();
+    });
+    check_result(d.failure, v);
+    Buffer<const float> src(nullptr, in.channels, in.width, in.height, in.batch);
+    Buffer<float> dst(nullptr, out.channels, out.width, out.height, out.batch);
+    check_result(src.device_wrap_native(cuda, reinterpret_cast<std::uint64_t>(in.data)), v);
+    check_result(dst.device_wrap_native(cuda, reinterpret_cast<std::uint64_t>(out.data)), v);
+    const int rc = p.entry->layer(src.raw_buffer(), d.weights.raw_buffer(), d.bias.raw_buffer(),
+                                  p.layer.pad, p.layer.relu, dst.raw_buffer());
+    const int synced = rc == 0 ? detail::cuda_synchronize() : 0;
+    src.device_detach_native();
+    dst.device_detach_native();
+    check_result(rc, v);
+    check_result(synced, v);
+    return v.name;
+}
 const std::string &PreparedConv2d::variant() const { return plan_->entry->info.name; }
 
 const std::vector<ConvVariantInfo> &conv_catalog() {

@@ -103,6 +103,12 @@ public:
     PreparedConv2d(PreparedConv2d &&) noexcept;
     PreparedConv2d &operator=(PreparedConv2d &&) noexcept;
     std::string run(ConstTensorView in, TensorView out) const;  // returns the variant, as conv2d()
+    // CUDA variants on tensors in CUDA device memory (cudaMalloc): nothing is
+    // copied per call; the weights and bias go to the device on the first
+    // call and stay there. Runs in the CudaScope's context and stream and
+    // returns once `out` holds the result. Refuses host or OpenCL variants
+    // and host pointers (docs/gpu.md).
+    std::string run_on_device(ConstTensorView in, TensorView out) const;
     const std::string &variant() const;
 
 private:

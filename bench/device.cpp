@@ -1,5 +1,5 @@
-// Device copy bandwidth through the CUDA runtime API (device_roofline.h).
-#include "device_roofline.h"
+// The GPU side of the benchmarks through the CUDA runtime API (device.h).
+#include "device.h"
 
 #ifdef SF_HAVE_CUDA_RUNTIME
 #include <cuda_runtime.h>
@@ -57,11 +57,23 @@ bool copy_to_device(void *device, const void *host, std::size_t bytes) {
     return cudaMemcpy(device, host, bytes, cudaMemcpyHostToDevice) == cudaSuccess;
 }
 
+bool copy_to_host(void *host, const void *device, std::size_t bytes) {
+    return cudaMemcpy(host, device, bytes, cudaMemcpyDeviceToHost) == cudaSuccess;
+}
+
+DeviceArray::DeviceArray(std::size_t bytes) {
+    if (cudaMalloc(&p_, bytes) != cudaSuccess) p_ = nullptr;
+}
+DeviceArray::~DeviceArray() { cudaFree(p_); }
+
 #else
 
 double measure_device_copy_bandwidth(std::size_t, int) { return 0; }
 void *device_grid(int, std::size_t) { return nullptr; }
 bool copy_to_device(void *, const void *, std::size_t) { return false; }
+bool copy_to_host(void *, const void *, std::size_t) { return false; }
+DeviceArray::DeviceArray(std::size_t) {}
+DeviceArray::~DeviceArray() = default;
 
 #endif
 
