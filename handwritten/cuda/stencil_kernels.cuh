@@ -161,4 +161,54 @@ __global__ void __launch_bounds__(Tile::threads)
     }
 }
 
+// `temporal` (3D): Depth steps per launch, streamed along z (AN5D's scheme).
+// A block of TX x TY threads owns a TX x TY x-y tile (one thread per column)
+// and walks a column of `Column` planes. Each step keeps a ring of 2r+1
+// planes in shared memory; at each z the input plane enters ring 0, and
+// step s computes plane z - s*r from ring s-1 into ring s, one plane behind
+// the step it feeds, until step Depth writes plane z - Depth*r to the
+// output. x-y tiles overlap by the Depth*r halo, as in 2D; along z the
+// column reads Depth*r extra planes at each end.
+template <int TX, int TY, int Column>
+struct Temporal3dTile {
+    static constexpr int x = TX, y = TY, column = Column, threads = TX * TY;
+};
+
+template <Pattern P, int R, typename T, int Depth, class Tile>
+__global__ void __launch_bounds__(Tile::threads)
+    temporal3d_steps(const T *__restrict__ in, T *__restrict__ out, Extent e, Coefficients<T, kTaps<P, R, 3>> c) {
+    constexpr int H = R * Depth, W = 2 * R + 1, TX = Tile::x, TY = Tile::y, plane = TX * TY;
+    static_assert(TX > 2 * H && TY > 2 * H, "the tile must be wider than its halo");
+    extern __shared__ __align__(16) unsigned char shared_bytes[];
+    T *rings = reinterpret_cast<T *>(shared_bytes);  // [Depth][W][plane]: ring s holds step s
+    const int lx = threadIdx.x, ly = threadIdx.y, l = lx + TX * ly;
+    const int gx = blockIdx.x * (TX - 2 * H) - H + lx, gy = blockIdx.y * (TY - 2 * H) - H + ly;
+    const int z0 = blockIdx.z * Tile::column, z_end = min(z0 + Tile::column, e.nz);
+    const int first = z0 - H;  // ring s is valid from plane first + s*R
+    const T *column = in + clamp_index(gx, e.nx) + e.sy * clamp_index(gy, e.ny);
+    const bool inner_xy = lx >= R && lx < TX - R && ly >= R && ly < TY - R;
+    const bool writes = lx >= H && lx < TX - H && ly >= H && ly < TY - H && gx < e.nx && gy < e.ny;
+    auto slot = [&](int s, int p) { return rings + (s * W + (p - first) % W) * plane; };
+    for (int zin = first; zin < z_end + H; ++zin) {
+        slot(0, zin)[l] = column[e.sz * clamp_index(zin, e.nz)];
+        __syncthreads();
+        for (int s = 1; s <= Depth; ++s) {
+            const int p = zin - s * R;
+            if (p < first + s * R) break;  // this step has no complete neighbourhood yet
+            T value = slot(s - 1, p)[l];
+            if (inner_xy && interior<R, 3>(e, gx, gy, p)) {
+                value = weighted_sum<P, R, 3, T>(c, [&](int dx, int dy, int dz) {
+                    return slot(s - 1, p + dz)[l + dx + TX * dy];
+                });
+            }
+            if (s == Depth) {
+                if (writes && p >= z0 && p < z_end) out[gx + e.sy * gy + e.sz * p] = value;
+            } else {
+                slot(s, p)[l] = value;
+            }
+            __syncthreads();
+        }
+    }
+}
+
 }  // namespace stencilforge::handwritten::cuda

@@ -56,21 +56,35 @@ struct Stream25dSchedule {
 };
 
 struct TemporalSchedule {
+    // 2D: a 128 x 64 tile (512 threads, 16 cells each): 32 KiB (f32) or
+    // 64 KiB (f64) of shared memory. 3D: a 32 x 32 tile walking 64 planes,
+    // Depth rings of 2r+1 planes: up to 96 KiB (f64, Depth 4).
     template <Pattern P, int R, int D, typename T, int Depth>
     static cudaError_t launch(const Launch<T, P, R, D> &a) {
-        static_assert(D == 2, "the hand-written temporal kernel is 2D");
-        using Tile = TemporalTile<128, 4, 16>;  // 128 x 64 cells: 32 KiB (f32) or 64 KiB (f64) of shared memory
         constexpr int H = R * Depth;
-        constexpr std::size_t bytes = sizeof(T) * Tile::x * Tile::y;
-        auto kernel = temporal_steps<P, R, T, Depth, Tile>;
-        // Past 48 KiB a kernel must opt in to the larger shared memory.
+        if constexpr (D == 2) {
+            using Tile = TemporalTile<128, 4, 16>;
+            constexpr std::size_t bytes = sizeof(T) * Tile::x * Tile::y;
+            const dim3 grid(blocks_for(a.e.nx, Tile::x - 2 * H), blocks_for(a.e.ny, Tile::y - 2 * H));
+            return start(temporal_steps<P, R, T, Depth, Tile>, grid, dim3(Tile::x, Tile::threads / Tile::x), bytes, a);
+        } else {
+            using Tile = Temporal3dTile<32, 32, 64>;
+            constexpr std::size_t bytes = sizeof(T) * Depth * (2 * R + 1) * Tile::x * Tile::y;
+            const dim3 grid(blocks_for(a.e.nx, Tile::x - 2 * H), blocks_for(a.e.ny, Tile::y - 2 * H),
+                            blocks_for(a.e.nz, Tile::column));
+            return start(temporal3d_steps<P, R, T, Depth, Tile>, grid, dim3(Tile::x, Tile::y), bytes, a);
+        }
+    }
+
+    // Past 48 KiB of shared memory a kernel must opt in before its launch.
+    template <typename Kernel, typename T, Pattern P, int R, int D>
+    static cudaError_t start(Kernel kernel, dim3 grid, dim3 block, std::size_t bytes, const Launch<T, P, R, D> &a) {
         if (cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                    static_cast<int>(bytes));
             err != cudaSuccess) {
             return err;
         }
-        const dim3 grid(blocks_for(a.e.nx, Tile::x - 2 * H), blocks_for(a.e.ny, Tile::y - 2 * H));
-        kernel<<<grid, dim3(Tile::x, Tile::threads / Tile::x), bytes, a.stream>>>(a.in, a.out, a.e, a.c);
+        kernel<<<grid, block, bytes, a.stream>>>(a.in, a.out, a.e, a.c);
         return cudaGetLastError();
     }
 };
