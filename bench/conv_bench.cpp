@@ -124,6 +124,7 @@ LayerRunner anchor_layer() {
 struct DeviceTensors {
     bench::DeviceArray in, out;
     explicit DeviceTensors(const LayerData &d) : in(d.in.size() * sizeof(float)), out(d.out.size() * sizeof(float)) {
+        if (!device_available("cuda")) throw std::runtime_error("no CUDA device here (" + describe_devices() + ")");
         if (!in.data() || !out.data() || !bench::copy_to_device(in.data(), d.in.data(), d.in.size() * sizeof(float))) {
             throw std::runtime_error("no device memory for this layer");
         }

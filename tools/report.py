@@ -94,8 +94,17 @@ def lookup(df):
     return {(r["kernel"], r["size"], r["impl"]): r for r in df.to_dict("records")}
 
 
+def unavailable(df):
+    """Implementations that ran nowhere in this run because their device is missing here
+    (CUDA variants on a machine without a GPU): one line under the table, not a column of refusals."""
+    errors = df.get("error", pd.Series([None] * len(df), index=df.index))
+    missing = errors.astype(str).str.contains("device and this machine has none", regex=False)
+    return [i for i in ordered_impls(df) if missing[df["impl"] == i].all()]
+
+
 def table(df):
-    impls = ordered_impls(df)
+    skip = set(unavailable(df))
+    impls = [i for i in ordered_impls(df) if i not in skip]
     recs = lookup(df)
     out = ["| kernel | size | " + " | ".join(impls) + " |", "|---|---|" + "---|" * len(impls)]
     for k in row_keys(df):
@@ -105,6 +114,14 @@ def table(df):
         out.append(f"| {k.kernel} | {k.size} | " + " | ".join(cell(recs.get((k.kernel, k.size, i)), best)
                                                            for i in impls) + " |")
     return "\n".join(out)
+
+
+def not_run(df, ctx):
+    missing = unavailable(df)
+    if not missing:
+        return "Every implementation in the suite ran on this machine."
+    return (f"Not run here, their device missing ({ctx.get('devices', 'see `stencilforge devices`')}): "
+            + ", ".join(f"`{i}`" for i in missing) + ".")
 
 
 def ok(r):
@@ -222,15 +239,16 @@ def cmd_report(a):
     plot_roof(df, plots["roof"])
     plot_temporal(df, plots["temporal"])
     md = "\n".join([
-        f"# {a.title}", "", machine(ctx, a.json), "", LEGEND, "", table(df), "",
+        f"# {a.title}", "", machine(ctx, a.json), "", LEGEND, "", table(df), "", not_run(df, ctx), "",
         "## Ratios (same run)", "", ratios(df), "",
         "## Plots", "",
         f"![% of roof per implementation]({plots['roof'].name})", "",
         f"![temporal speed-up against T]({plots['temporal'].name})", "",
-        "Convolution layers: none in the catalog yet, so no GFLOP/s-per-layer plot.", "",
+        "Convolutions: `conv.md` (same directory).", "",
     ])
     (out / "stencils.md").write_text(md)
     print(table(df))
+    print("\n" + not_run(df, ctx))
     print("\n" + ratios(df))
     print(f"\n[report] {out / 'stencils.md'}")
     for p in plots.values():
