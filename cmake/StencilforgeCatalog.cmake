@@ -153,7 +153,8 @@ endfunction()
 
 # The convolution family (catalog.json "conv"): SF_CONV_VARIANTS, and for each
 # variant V the variables SF_<V>_ALGORITHM/FAMILY (filter, layer, depthwise)/
-# ENGINE (halide, handwritten)/SCHEDULE/HALIDE_SCHEDULE/DEVICE/BOUNDARY (filters; else empty)/STRIDE
+# ENGINE (halide, handwritten)/SCHEDULE/HALIDE_SCHEDULE/KERNEL_VARIANT (a
+# hand-written kernel's template argument: smem, tf32, ...)/DEVICE/BOUNDARY (filters; else empty)/STRIDE
 # (layers; else 1)/KERNEL_SIZES/DTYPE/HALIDE_TYPE/TOLERANCE/DESCRIPTION.
 # Names: <algorithm>_<dtype>_<schedule>_<boundary> for filters
 # (filter2d_f32_tiled_clamp), <algorithm>_<dtype>_<schedule>_s<stride>
@@ -210,10 +211,13 @@ foreach (_a RANGE ${_last_conv})
                     set(_boundary "${_suffix}")
                 endif ()
                 set(_halide_type "${_halide_type_${_dtype}}")
+                # Hand-written kernels take the schedule's last word as their
+                # template argument (hw_smem -> smem, tc_tf32 -> tf32).
+                string(REGEX REPLACE "^(hw|tc)_" "" _kernel_variant "${_halide_schedule}")
                 _sf_json_optional(_variant_tolerance "${_tolerance}" conv algorithms ${_a} tolerances ${_halide_schedule})
                 set(SF_${_v}_TOLERANCE "${_variant_tolerance}")
-                _sf_record(${_v} algorithm family engine schedule halide_schedule device boundary stride kernel_sizes
-                           dtype halide_type description)
+                _sf_record(${_v} algorithm family engine schedule halide_schedule kernel_variant device boundary stride
+                           kernel_sizes dtype halide_type description)
             endforeach ()
         endforeach ()
     endforeach ()
