@@ -3,12 +3,15 @@
 // Benchmark) and the check-and-warm-up done once per benchmark.
 #pragma once
 
+#include "stencilforge/cpu.h"
+
 #include <benchmark/benchmark.h>
 #include <CLI/CLI.hpp>
 
 #include <exception>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace stencilforge::bench {
@@ -28,6 +31,14 @@ private:
     std::vector<char *> argv_;
     int argc_ = 0;
 };
+
+// The --threads option as both suites take it: `requested`, or every
+// hardware thread when it is 0 or less, pinned for Halide and OpenMP.
+inline int use_threads(int requested) {
+    const int threads = requested > 0 ? requested : static_cast<int>(std::thread::hardware_concurrency());
+    set_num_threads(threads);
+    return threads;
+}
 
 // Google Benchmark calls a benchmark once per repetition: `prepare` (the
 // check against the reference and the warm-up; it returns a refusal or "")

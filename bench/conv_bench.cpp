@@ -28,7 +28,6 @@
 #include <map>
 #include <memory>
 #include <random>
-#include <thread>
 
 namespace {
 
@@ -303,8 +302,7 @@ int main(int argc, char **argv) {
     }
     bench::BenchmarkArgs rest(app, argv[0]);
 
-    if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
-    set_num_threads(threads);
+    threads = bench::use_threads(threads);
 #if SF_HAVE_OPENCV
     anchors::opencv_set_threads(threads);
 #endif

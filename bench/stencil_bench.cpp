@@ -28,7 +28,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <random>
-#include <thread>
 
 namespace {
 
@@ -158,8 +157,7 @@ int main(int argc, char **argv) {
     }
     bench::BenchmarkArgs rest(app, argv[0]);
 
-    if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
-    set_num_threads(threads);
+    threads = bench::use_threads(threads);
     std::fprintf(stderr, "[bench] measuring roofs: DRAM bandwidth (3 x 512 MiB arrays) and FMA peak, %d threads\n",
                  threads);
     const Roofs roofs{bench::measure_bandwidth(std::size_t{1} << 29, 5),
