@@ -402,19 +402,9 @@ std::string PreparedConv2d::run(ConstTensorView in, TensorView out) const { retu
 std::string PreparedConv2d::run_on_device(ConstTensorView in, TensorView out) const {
     const LayerPlan &p = *plan_;
     const ConvVariantInfo &v = p.entry->info;
-    const std::string k = "kernel '" + v.name + "': ";
-    if (v.device != "cuda") {
-        fail(k + "run_on_device() runs CUDA variants on device memory; this one runs on the " + v.device +
-             " (use run() with host tensors)");
-    }
-    if (!device_available("cuda")) fail(k + "needs a CUDA device and this machine has none (" + describe_devices() + ")");
+    detail::require_cuda_variant(v.name, v.device, "tensors");
     check_layer_tensors(p, in, out, true);
-    for (const void *ptr : {static_cast<const void *>(in.data), static_cast<const void *>(out.data)}) {
-        if (!detail::is_cuda_device_pointer(ptr)) {
-            fail(k + "run_on_device() takes CUDA device memory; " + std::string(ptr == static_cast<const void *>(in.data) ? "the input" : "the output") +
-                 " is not (host memory goes to run())");
-        }
-    }
+    detail::require_device_memory(v.name, in.data, out.data);
     detail::use_shared_cuda_context();
     detail::prepare_halide_call();
     const halide_device_interface_t *cuda = halide_cuda_device_interface();

@@ -6,6 +6,8 @@
 #include "HalideRuntime.h"
 #include "HalideRuntimeCuda.h"
 #include "stencilforge/cuda.h"
+#include "stencilforge/devices.h"
+#include "stencilforge/error.h"
 
 #include <dlfcn.h>
 
@@ -148,6 +150,27 @@ bool is_cuda_device_pointer(const void *p) {
     constexpr int kMemoryType = 2;  // CU_POINTER_ATTRIBUTE_MEMORY_TYPE
     if (d.pointer_attribute(&memory_type, kMemoryType, reinterpret_cast<unsigned long long>(p)) != 0) return false;
     return memory_type == 2 || memory_type == 4;  // CU_MEMORYTYPE_DEVICE, CU_MEMORYTYPE_UNIFIED
+}
+
+void require_cuda_variant(const std::string &variant, const std::string &device, const char *what) {
+    const std::string k = "kernel '" + variant + "': ";
+    if (device != "cuda") {
+        throw Error(k + "run_on_device() runs CUDA variants on device memory; this one runs on the " + device +
+                    " (use run() with host " + what + ")");
+    }
+    if (!device_available("cuda")) {
+        throw Error(k + "needs a CUDA device and this machine has none (" + describe_devices() + ")");
+    }
+}
+
+void require_device_memory(const std::string &variant, const void *in, const void *out) {
+    for (const void *p : {in, out}) {
+        if (p && !is_cuda_device_pointer(p)) {
+            throw Error("kernel '" + variant + "': run_on_device() takes CUDA device memory (cudaMalloc, cuMemAlloc, " +
+                        "cudaMallocManaged); " + (p == in ? "the input" : "the output") +
+                        " is not (host memory goes to run())");
+        }
+    }
 }
 
 }  // namespace detail

@@ -6,6 +6,8 @@
 // pointers move between them freely.
 #pragma once
 
+#include <string>
+
 namespace stencilforge::detail {
 
 // Installs the Halide handlers (once). Call before any CUDA kernel.
@@ -39,5 +41,12 @@ int cuda_context_synchronize();
 int cuda_copy(void *dst, const void *src, unsigned long long bytes);
 // Whether `p` is memory the CUDA driver knows as device (or managed) memory.
 bool is_cuda_device_pointer(const void *p);
+
+// What every run_on_device() entry checks before anything runs, as Errors
+// naming `variant`: that it is a CUDA variant and this machine has a CUDA
+// device (else `what` -- "grids", "tensors" -- goes to run()), and that the
+// non-null `in` and `out` are CUDA device memory.
+void require_cuda_variant(const std::string &variant, const std::string &device, const char *what);
+void require_device_memory(const std::string &variant, const void *in, const void *out);
 
 }  // namespace stencilforge::detail

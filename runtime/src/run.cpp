@@ -289,17 +289,8 @@ void run_on_device(std::string_view name, ConstGridView in, GridView out, int st
                    std::span<const double> coefficients) {
     const VariantInfo &v = require_variant(name);
     const std::string k = "kernel '" + v.name + "': ";
-    if (v.device != "cuda") {
-        fail(k + "run_on_device() runs CUDA variants on device memory; this one runs on the " + v.device +
-             " (use run() with host grids)");
-    }
-    if (!device_available("cuda")) fail(k + "needs a CUDA device and this machine has none (" + describe_devices() + ")");
-    for (const void *p : {in.data, static_cast<const void *>(out.data)}) {
-        if (p && !detail::is_cuda_device_pointer(p)) {
-            fail(k + "run_on_device() takes CUDA device memory (cudaMalloc, cuMemAlloc, cudaMallocManaged); " +
-                 std::string(p == in.data ? "the input" : "the output") + " is not (host memory goes to run())");
-        }
-    }
+    detail::require_cuda_variant(v.name, v.device, "grids");
+    detail::require_device_memory(v.name, in.data, out.data);
     const auto plan = checked_plan(name, in, out, steps, coefficients);
     if (plan.empty()) {  // zero steps: the result is the input
         if (const int rc = detail::cuda_copy(out.data, in.data, in.bytes()); rc != 0) {
