@@ -120,7 +120,7 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
         step();
         benchmark::ClobberMemory();
     }
-    const double passes = static_cast<double>(plan_passes(v.name, steps).size());
+    const double passes = static_cast<double>(count_passes(plan_passes(v.name, steps)));
     const double bytes = passes * 2.0 * static_cast<double>(cells) * sizeof(T);
     const double flops = 2.0 * v.num_coefficients() * static_cast<double>(cells) * steps;
     const double ai = flops / bytes;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <limits>
 
 namespace {
 
@@ -75,8 +76,126 @@ TEST_F(ApiTest, NullData) {
                     "output grid has null data");
 }
 
-TEST_F(ApiTest, NegativeSteps) {
-    expect_rejected([&] { run(kStar, in_view, out_view, -1, coeffs); }, out, "steps must be >= 0");
+TEST_F(ApiTest, StepsOutsideTheRange) {
+    expect_rejected([&] { run(kStar, in_view, out_view, -1, coeffs); }, out, "steps must be in [0, 100000000], got -1");
+    expect_rejected([&] { run(kStar, in_view, out_view, kMaxSteps + 1, coeffs); }, out, "got 100000001");
+    expect_rejected([&] { run(kStar, in_view, out_view, 2147483647, coeffs); }, out, "steps must be in [0, ");
+}
+
+TEST_F(ApiTest, NonFiniteCoefficients) {
+    for (double bad : {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                       std::numeric_limits<double>::quiet_NaN()}) {
+        auto c = coeffs;
+        c[3] = bad;
+        expect_rejected([&] { run(kStar, in_view, out_view, 1, c); }, out, "coefficient c[3] is");
+    }
+}
+
+TEST_F(ApiTest, GridsBeyondHalidesStrides) {
+    // Never dereferenced: refused on the shape alone.
+    std::vector<float> one(1);
+    expect_rejected([&] { run("star3d1r_f32_tiled_t1", ConstGridView(one.data(), {65536, 65536, 3}),
+                              GridView(out.data(), {65536, 65536, 3}), 1, std::vector<double>(7, 0.1)); },
+                    out, "exceeds the 2^31-1 stride limit");
+}
+
+TEST_F(ApiTest, ProgressSeesEveryStepAndCanStop) {
+    // 11 steps of T=8: one pass of 8, then 2 and 1 (remainder variants).
+    std::vector<std::int64_t> seen;
+    run(kTemporal8, in_view, out_view, 11, coeffs, thread_workspace(), [&](std::int64_t done, std::int64_t total) {
+        EXPECT_EQ(total, 11);
+        seen.push_back(done);
+        return true;
+    });
+    EXPECT_EQ(seen, (std::vector<std::int64_t>{0, 8, 10, 11}));
+    std::vector<float> want(out.size());
+    run(kTemporal8, in_view, GridView(want.data(), {16, 12}), 11, coeffs);
+    EXPECT_EQ(out, want);  // observing changes nothing
+    try {
+        run(kStar, in_view, out_view, 5, coeffs, thread_workspace(), [](std::int64_t done, std::int64_t) { return done < 3; });
+        FAIL() << "the run was not stopped";
+    } catch (const Cancelled &e) {
+        EXPECT_NE(std::string(e.what()).find("stopped after 3 of 5 steps"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(ApiTest, RemainderFailuresNameTheKernelAsked) {
+    // temporal_t4 with 5 steps runs its fifth on the tiled remainder; a missing device there
+    // or a refusal must name the variant the caller asked for.
+    for (const auto &v : catalog()) {
+        if (v.shape != "star2d1r" || v.dtype != DType::f32 || v.remainder.empty() || device_available(v.device)) continue;
+        expect_rejected([&] { run(v.name, in_view, out_view, v.depth + 1, coeffs); }, out, "kernel '" + v.name + "'");
+        return;
+    }
+    GTEST_SKIP() << "every device of the catalog is here: " << describe_devices();
+}
+
+TEST_F(ApiTest, AutoscheduledRefusalsNameTheExtentNeeded) {
+    // From the footprint, grow the dimension each refusal names to the extent
+    // it names: the refusals move on (or the grid runs) and never leak Halide's text.
+    int refused = 0;
+    for (const auto &v : catalog()) {
+        if (v.autoscheduler.empty() || v.dtype != DType::f32 || v.dims != 2 || v.radius != 1) continue;
+        std::vector<std::int64_t> extent = {3, 3};
+        const std::vector<double> c(v.num_coefficients(), 0.1);
+        bool ran = false;
+        for (int attempt = 0; attempt < 6 && !ran; ++attempt) {
+            std::vector<float> a(extent[0] * extent[1], 1.0f), b(a.size(), 42.0f);
+            const auto call = [&] { run(v.name, ConstGridView(a.data(), DType::f32, extent), GridView(b.data(), DType::f32, extent), v.depth, c); };
+            try {
+                call();
+                ran = true;
+            } catch (const Error &e) {
+                ++refused;
+                const std::string m = e.what();
+                EXPECT_EQ(m.find("buffer"), std::string::npos) << "Halide's internals leak: " << m;
+                EXPECT_NE(m.find("2048x2048 it was planned for"), std::string::npos) << m;
+                EXPECT_TRUE(std::all_of(b.begin(), b.end(), [](float x) { return x == 42.0f; })) << v.name;
+                // The second refusal of this shape comes up front, with the same words.
+                try {
+                    call();
+                    ADD_FAILURE() << "accepted a grid it refused";
+                } catch (const Error &again) {
+                    EXPECT_EQ(std::string(again.what()), m);
+                }
+                const auto at = m.find("its tiles need ");
+                ASSERT_NE(at, std::string::npos) << m;
+                const int dim = m[at + 15] == 'x' ? 0 : 1;
+                const std::int64_t need = std::stoll(m.substr(at + 19));
+                ASSERT_GT(need, extent[dim]) << m;
+                extent[dim] = need;
+            }
+        }
+        EXPECT_TRUE(ran) << v.name << " still refuses " << extent[0] << "x" << extent[1];
+    }
+    EXPECT_GT(refused, 0);
+}
+
+// NaN and Inf are not checked for: they propagate as IEEE arithmetic says
+// (docs/semantics.md). Where the reference has NaN or +-Inf, so does every
+// engine; elsewhere the values match.
+TEST(NonFinite, PropagateLikeTheReference) {
+    const std::int64_t nx = 37, ny = 23;
+    auto input = sf_test::random_grid<double>(nx * ny, 11);
+    input[5 + nx * 7] = std::numeric_limits<double>::quiet_NaN();
+    input[20 + nx * 15] = std::numeric_limits<double>::infinity();
+    input[0] = -std::numeric_limits<double>::infinity();  // on the boundary ring: kept as is
+    const auto c = sf_test::random_coefficients(5, 4);
+    for (const char *name : {"star2d1r_f64_tiled_t1", "star2d1r_f64_temporal_t4", "star2d1r_f64_omp_t1",
+                             "star2d1r_f64_kokkos-temporal_t4", "star2d1r_f64_naive_t1"}) {
+        if (!find_variant(name)) continue;
+        std::vector<double> out(input.size());
+        run(name, ConstGridView(input.data(), {nx, ny}), GridView(out.data(), {nx, ny}), 6, c);
+        const auto ref = reference::apply(input, nx, ny, 1, 2, false, 1, c, 6);
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            ASSERT_EQ(std::isnan(out[i]), std::isnan(ref[i])) << name << " cell " << i;
+            if (std::isfinite(ref[i])) {
+                ASSERT_NEAR(out[i], ref[i], 1e-12) << name << " cell " << i;
+            } else if (!std::isnan(ref[i])) {
+                ASSERT_EQ(out[i], ref[i]) << name << " cell " << i;
+            }
+        }
+    }
 }
 
 TEST_F(ApiTest, AliasingRejected) {
@@ -121,19 +240,30 @@ TEST(Plan, CoversEveryStepCountWithFullPassesFirst) {
         for (int steps = 0; steps <= 19; ++steps) {
             const auto plan = plan_passes(v.name, steps);
             int total = 0;
-            for (const auto *p : plan) {
-                total += p->depth;
-                EXPECT_EQ(p->shape, v.shape);
-                EXPECT_EQ(p->dtype, v.dtype);
+            for (const auto &stage : plan) {
+                EXPECT_GT(stage.passes, 0);
+                total += static_cast<int>(stage.passes) * stage.variant->depth;
+                EXPECT_EQ(stage.variant->shape, v.shape);
+                EXPECT_EQ(stage.variant->dtype, v.dtype);
             }
             EXPECT_EQ(total, steps) << v.name;
-            EXPECT_EQ(std::count(plan.begin(), plan.end(), &v), steps / v.depth) << v.name;
+            const std::int64_t full = steps / v.depth;
+            EXPECT_EQ(full > 0 ? plan.front().passes : 0, full) << v.name;
         }
     }
     const auto plan = plan_passes(kTemporal8, 11);  // 8 + 2 + 1
     ASSERT_EQ(plan.size(), 3u);
-    EXPECT_EQ(plan[1]->name, "star2d1r_f32_temporal_t2");
-    EXPECT_EQ(plan[2]->name, "star2d1r_f32_tiled_t1");
+    EXPECT_EQ(plan[1].variant->name, "star2d1r_f32_temporal_t2");
+    EXPECT_EQ(plan[2].variant->name, "star2d1r_f32_tiled_t1");
+    EXPECT_EQ(count_passes(plan), 3);
+}
+
+TEST(Plan, StaysSmallForAnyStepCount) {
+    // 12499999 passes of 8, then 7 steps as one pass each of T = 4, 2, 1: a stage per depth.
+    const auto plan = plan_passes(kTemporal8, kMaxSteps - 1);
+    EXPECT_EQ(plan.size(), 4u);
+    EXPECT_EQ(plan.front().passes, (kMaxSteps - 1) / 8);
+    EXPECT_THROW(plan_passes(kTemporal8, kMaxSteps + 1), Error);
 }
 
 TEST(Catalog, MetadataIsConsistent) {

@@ -3,11 +3,10 @@
 // naming the problem, and an output file that is not written or left intact.
 #include "test_support.h"
 
-#include "HalideBuffer.h"
-#include "halide_image_io.h"
-
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -42,23 +41,42 @@ protected:
     // A (ny, nx) numpy-order array: Halide extents (ny, nx) over x-fastest memory.
     template <typename T>
     std::string write_grid(const std::string &name, int nx, int ny, const std::vector<T> &data) {
-        Halide::Runtime::Buffer<> b(halide_type_of<T>(), ny, nx);
-        std::memcpy(b.data(), data.data(), data.size() * sizeof(T));
-        EXPECT_TRUE(Halide::Tools::save(b, path(name)));
+        stencilforge::npy::write(path(name), stencilforge::dtype_of<T>(), {ny, nx}, data.data());
         return path(name);
     }
 
-    void expect_failure(const std::string &args, const std::string &needle) {
+    // Every file in the test directory but the inputs: no leftovers allowed.
+    std::vector<std::string> files() const {
+        std::vector<std::string> names;
+        for (const auto &e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+
+    void expect_failure(const std::string &args, const std::string &needle, const std::string &out_flag = "") {
         const std::string out = path("out.npy");
         { std::ofstream(out) << "sentinel"; }
-        const CliResult r = run_cli(args + " --out " + out);
+        const auto before = files();
+        const CliResult r = run_cli(args + " --out " + (out_flag.empty() ? out : out_flag));
         EXPECT_NE(r.exit_code, 0) << args;
-        EXPECT_NE(r.output.find(needle), std::string::npos) << "message: " << r.output;
+        EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\nmessage: " << r.output;
+        EXPECT_EQ(r.output.find("Segmentation"), std::string::npos) << r.output;
         std::ifstream f(out);
         std::string content;
         f >> content;
         EXPECT_EQ(content, "sentinel") << "output file was overwritten";
-        EXPECT_FALSE(fs::exists(out + ".partial.npy"));
+        EXPECT_EQ(files(), before) << "a file was left behind: " << args;
+    }
+
+    // A file with a hand-written header (not our writer's) and `payload` bytes.
+    std::string raw_npy(const std::string &name, const std::string &dict, std::size_t payload) {
+        std::string h = dict;
+        while ((10 + h.size() + 1) % 64) h += ' ';
+        h += '\n';
+        std::ofstream f(path(name), std::ios::binary);
+        f << std::string("\x93NUMPY\x01\x00", 8) << static_cast<char>(h.size() & 0xff) << static_cast<char>(h.size() >> 8) << h
+          << std::string(payload, '\0');
+        return path(name);
     }
 };
 
@@ -95,11 +113,11 @@ TEST_F(Cli, RunMatchesReference) {
     const CliResult r = run_cli("run -k box2d1r_f64_temporal_t4 -i " + in + " -o " + path("out.npy") +
                                 " -s " + std::to_string(steps) + " " + coeff_flag(c));
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    Halide::Runtime::Buffer<> out;
-    ASSERT_TRUE(Halide::Tools::load(path("out.npy"), &out));
-    ASSERT_EQ(out.dim(0).extent(), ny);
-    ASSERT_EQ(out.dim(1).extent(), nx);
-    std::vector<double> got(static_cast<const double *>(out.data()), static_cast<const double *>(out.data()) + nx * ny);
+    const auto out = stencilforge::npy::read(path("out.npy"));
+    ASSERT_EQ(out.header.shape, (std::vector<std::int64_t>{ny, nx}));
+    ASSERT_EQ(out.header.dtype, stencilforge::DType::f64);
+    const auto *p = reinterpret_cast<const double *>(out.data.get());
+    std::vector<double> got(p, p + nx * ny);
     const auto ref = stencilforge::reference::apply(grid, nx, ny, 1, 2, true, 1, c, steps);
     EXPECT_LE(sf_test::max_rel_error(got, ref), 1e-12);
 }
@@ -110,15 +128,100 @@ TEST_F(Cli, BadInputIsReportedAndLeavesOutputIntact) {
     const std::string f64 = write_grid("f64.npy", 20, 10, sf_test::random_grid<double>(200, 1));
     const std::string tiny = write_grid("tiny.npy", 2, 10, sf_test::random_grid<float>(20, 1));
     expect_failure("run -k star2d1r_f32_nope_t1 -i " + f32 + " " + c5, "unknown kernel");
-    expect_failure("run -k star2d1r_f32_tiled_t1 -i " + f64 + " " + c5, "needs f32");
+    expect_failure("run -k star2d1r_f32_tiled_t1 -i " + f64 + " " + c5, "needs float32 (f32)");
     expect_failure("run -k star2d1r_f32_tiled_t1 -i " + f32 + " --coeffs 0.5,0.5", "needs 5 coefficients");
     expect_failure("run -k star2d1r_f32_tiled_t1 -i " + tiny + " " + c5, "below the stencil footprint");
-    expect_failure("run -k star3d1r_f32_tiled_t1 -i " + f32 + " --coeffs 1,0,0,0,0,0,0", "expects 3-D grids");
+    expect_failure("run -k star3d1r_f32_tiled_t1 -i " + f32 + " --coeffs 1,0,0,0,0,0,0", "is 3-D: it needs an (nz, ny, nx) array");
     expect_failure("run -k star2d1r_f32_tiled_t1 -i " + path("missing.npy") + " " + c5, "missing.npy");
     expect_failure("run -k star2d1r_f32_tiled_t1 -i " + f32 + " -s -3 " + c5, "steps");
-    expect_failure("run -k star2d1r_f32_tiled_t1 -i " + f32 + " --coeffs 1,x,2,3,4", "coeffs");
+    expect_failure("run -k star2d1r_f32_tiled_t1 -i " + f32 + " --coeffs 1,x,2,3,4", "--coeffs field 2 ('x') is not a number");
     { std::ofstream(path("junk.npy")) << "not a numpy file"; }
-    expect_failure("run -k star2d1r_f32_tiled_t1 -i " + path("junk.npy") + " " + c5, "cannot read");
+    expect_failure("run -k star2d1r_f32_tiled_t1 -i " + path("junk.npy") + " " + c5, "is not a .npy file");
+}
+
+TEST_F(Cli, HostileFilesAreRefusedBeforeAnyAllocation) {
+    const auto c5 = coeff_flag(std::vector<double>(5, 0.2));
+    const std::string run = "run -k star2d1r_f32_tiled_t1 " + c5 + " -i ";
+    const auto f4 = [](const std::string &shape) { return "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }"; };
+    expect_failure(run + raw_npy("a.npy", f4("(2147483648, 4)"), 64), "shape axis 0 is 2147483648");
+    expect_failure(run + raw_npy("b.npy", f4("(3037000500, 3037000500)"), 64), "every extent must be in [1, 2^31)");
+    expect_failure(run + raw_npy("c.npy", f4("(1048576, 1048576)"), 64), "the file is truncated");
+    expect_failure(run + raw_npy("d.npy", f4("(0, 16)"), 0), "shape axis 0 is 0");
+    expect_failure(run + raw_npy("e.npy", "{'descr': '<i4', 'fortran_order': False, 'shape': (8, 8), }", 256), "int32");
+    // The content decides, not the name: a .pgm with a hostile .npy header is read as .npy and refused.
+    expect_failure(run + raw_npy("f.pgm", "{'descr': '<f8', 'fortran_order': False, 'shape': (200000, 200000), }", 0),
+                   "the file is truncated");
+    { std::ofstream(path("g.pgm")) << "P5\n4 4\n255\n0123456789abcdef"; }
+    expect_failure(run + path("g.pgm"), "PGM");
+    { std::ofstream(path("h.npy"), std::ios::binary) << std::string("\x93NUMPY\x02\x00\xf0\xff\xff\xff{", 13); }
+    expect_failure(run + path("h.npy"), "exceeds the 65536-byte limit");
+}
+
+TEST_F(Cli, DestinationsAreCheckedBeforeTheCompute) {
+    const auto c5 = coeff_flag(std::vector<double>(5, 0.2));
+    const std::string in = write_grid("in.npy", 20, 10, sf_test::random_grid<float>(200, 1));
+    const std::string run = "run -k star2d1r_f32_tiled_t1 " + c5 + " -i " + in;
+    expect_failure(run, "does not exist", path("missing/out.npy"));
+    expect_failure(run, "is a directory", dir.string());
+    expect_failure(run, "cannot create a file in '/proc'", "/proc/sf_out.npy");
+    expect_failure(run, "is the input file; pass --in-place", in);
+    const auto before = stencilforge::npy::read(in);
+    ASSERT_EQ(run_cli(run + " --out " + in + " --in-place").exit_code, 0);
+    const auto after = stencilforge::npy::read(in);
+    EXPECT_NE(std::memcmp(before.data.get(), after.data.get(), 800), 0);
+}
+
+TEST_F(Cli, FlagsAreParsedStrictly) {
+    const std::string in = write_grid("in.npy", 20, 10, sf_test::random_grid<float>(200, 1));
+    const std::string run = "run -k star2d1r_f32_tiled_t1 -i " + in + " ";
+    expect_failure(run + "-c 0.2,,0.2,0.2,0.2,0.2", "--coeffs field 2 is empty");
+    expect_failure(run + "-c 0.2,0.2,0.2,0.2,", "--coeffs field 5 is empty");
+    expect_failure(run + "-c 1e999,0.2,0.2,0.2,0.2", "--coeffs field 1 ('1e999') is not a finite number");
+    expect_failure(run + "-c nan,0.2,0.2,0.2,0.2", "is not a finite number");
+    expect_failure(run + "-c 0.2,0.2,0.2,0.2,0.2abc", "--coeffs field 5 ('0.2abc') is not a number");
+    expect_failure(run + "-c 0.2,0.2,0.2,0.2", "needs 5 coefficients");
+    const std::string c5 = coeff_flag(std::vector<double>(5, 0.2)) + " ";
+    expect_failure(run + c5 + "-s -1", "not in range 0 to 100000000");
+    expect_failure(run + c5 + "-s 2147483647", "not in range 0 to 100000000");
+    expect_failure(run + c5 + "-s 5x", "steps");
+    expect_failure(run + c5 + "-t -2", "threads");
+}
+
+TEST_F(Cli, MessagesNameWhatTheUserControls) {
+    const std::string in = write_grid("in.npy", 20, 10, sf_test::random_grid<float>(200, 1));
+    const std::string run = "run -i " + in + " " + coeff_flag(std::vector<double>(5, 0.2)) + " -k ";
+    expect_failure(run + "star2d1r_f32_tiled", "did you mean star2d1r_f32_tiled_t1");
+    expect_failure(run + "star2d1r_f23_temporal_t4", "did you mean star2d1r_f32_temporal_t4");
+    expect_failure(run + "star2d1r_f32_li2018_t4 -s 5", "does not run on grid 20x10: its tiles need");
+    const CliResult r = run_cli(run + "star2d1r_f32_li2018_t4 -s 5 -o " + path("x.npy"));
+    EXPECT_EQ(r.output.find("buffer"), std::string::npos) << r.output;
+    const std::string i32 = raw_npy("i.npy", "{'descr': '<i4', 'fortran_order': False, 'shape': (10, 20), }", 800);
+    expect_failure("run -i " + i32 + " " + coeff_flag(std::vector<double>(5, 0.2)) + " -k star2d1r_f32_tiled_t1",
+                   "holds int32 ('<i4') data");
+}
+
+TEST_F(Cli, SigintStopsARunAndLeavesTheOutput) {
+    const std::string in = write_grid("in.npy", 64, 64, sf_test::random_grid<float>(64 * 64, 1));
+    const std::string out = path("out.npy");
+    { std::ofstream(out) << "sentinel"; }
+    const auto before = files();
+    // 10^8 single steps would take minutes: interrupted after half a second.
+    const std::string cmd = std::string("timeout --preserve-status -s INT 0.5 ") + SF_CLI_PATH + " run -k star2d1r_f32_tiled_t1 -i " + in +
+                            " -o " + out + " -s 100000000 " + coeff_flag(std::vector<double>(5, 0.2)) + " 2> " +
+                            path("log");
+    const int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    std::ifstream log(path("log"));
+    std::stringstream ss;
+    ss << log.rdbuf();
+    EXPECT_NE(ss.str().find("of 100000000 steps (interrupted)"), std::string::npos) << ss.str();
+    fs::remove(path("log"));
+    std::ifstream f(out);
+    std::string content;
+    f >> content;
+    EXPECT_EQ(content, "sentinel");
+    EXPECT_EQ(files(), before);
 }
 
 }  // namespace

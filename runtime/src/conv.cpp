@@ -40,8 +40,19 @@ std::size_t count(std::initializer_list<int> extents) {
     return n;
 }
 
-// The variant serving (algorithm, schedule, boundary or stride); an Error
-// naming what exists when there is none.
+// The variant serving (algorithm, schedule, boundary or stride), or nullptr.
+const detail::ConvEntry *try_entry(const std::string &algorithm, const std::string &schedule,
+                                   const std::string &boundary, int stride) {
+    for (const auto &e : detail::conv_table()) {
+        if (e.info.algorithm == algorithm && e.info.schedule == schedule && e.info.boundary == boundary &&
+            e.info.stride == stride) {
+            return &e;
+        }
+    }
+    return nullptr;
+}
+
+// As try_entry(), with an Error naming what exists when there is none.
 const detail::ConvEntry &find_entry(const std::string &algorithm, const std::string &schedule,
                                     const std::string &boundary, int stride) {
     std::string offered;
@@ -194,10 +205,11 @@ struct LayerPlan {
     std::span<const float> weights, bias;  // what the kernel reads
     std::span<const float> given_weights;  // what the caller gave (for the overlap check)
     std::vector<int> weight_dims;
-    // run_on_device(): the weights and bias on the device, copied once.
+    // run_on_device(): the weights and bias on the device, copied by the
+    // first device run that succeeds (a failed copy is retried next call).
     struct DeviceOperands {
-        std::once_flag once;
-        int failure = 0;
+        std::mutex mutex;
+        bool ready = false;
         Buffer<const float> weights, bias;
     };
     std::unique_ptr<DeviceOperands> device = std::make_unique<DeviceOperands>();
@@ -334,7 +346,10 @@ std::string filter2d(ConstImageView in, std::span<const float> kernel, ImageView
     }
     validate_taps("filter2d: the kernel's side K", static_cast<std::size_t>(k));
     validate_filter_call(in, out, k / 2, k / 2, o, {kernel});
-    if (o.route_separable) {
+    // Only where the schedule has a separable variant for this boundary (the
+    // GPU schedules have none): routing must never turn a call that would run
+    // into a refusal.
+    if (o.route_separable && try_entry("sepfilter", o.schedule, boundary_name(o.boundary), 1)) {
         std::vector<float> row, col;
         if (k > 1 && split_rank1(kernel, k, row, col)) return run_sepfilter(in, row, col, out, o);
     }
@@ -404,24 +419,33 @@ std::string PreparedConv2d::run_on_device(ConstTensorView in, TensorView out) co
     const ConvVariantInfo &v = p.entry->info;
     detail::require_cuda_variant(v.name, v.device, "tensors");
     check_layer_tensors(p, in, out, true);
-    detail::require_device_memory(v.name, in.data, out.data);
+    detail::require_device_memory(v.name, {in.data, count({in.batch, in.height, in.width, in.channels}) * sizeof(float)},
+                                  {out.data, count({out.batch, out.height, out.width, out.channels}) * sizeof(float)});
     detail::use_shared_cuda_context();
     detail::prepare_halide_call();
     const halide_device_interface_t *cuda = halide_cuda_device_interface();
     // The weights and bias go to the device once, on the first device run,
     // and stay with the PreparedConv2d.
     auto &d = *p.device;
-    std::call_once(d.once, [&] {
-        d.weights = Buffer<const float>(p.weights.data(), p.weight_dims);
-        d.bias = Buffer<const float>(p.bias.data(), p.c_out);
-        for (auto *b : {&d.weights, &d.bias}) {
-            b->set_host_dirty();
-            d.failure = b->copy_to_device(cuda);
-            if (d.failure != 0) return;
+    {
+        std::lock_guard lock(d.mutex);
+        if (!d.ready) {
+            d.weights = Buffer<const float>(p.weights.data(), p.weight_dims);
+            d.bias = Buffer<const float>(p.bias.data(), p.c_out);
+            int rc = 0;
+            for (auto *b : {&d.weights, &d.bias}) {
+                b->set_host_dirty();
+                if ((rc = b->copy_to_device(cuda)) != 0) break;
+            }
+            if (rc == 0) rc = detail::cuda_context_synchronize();
+            if (rc != 0) {
+                d.weights = {};  // frees what was copied; the next call starts over
+                d.bias = {};
+                check_result(rc, v);
+            }
+            d.ready = true;
         }
-        d.failure = detail::cuda_context_synchronize();
-    });
-    check_result(d.failure, v);
+    }
     Buffer<const float> src(nullptr, in.channels, in.width, in.height, in.batch);
     Buffer<float> dst(nullptr, out.channels, out.width, out.height, out.batch);
     check_result(src.device_wrap_native(cuda, reinterpret_cast<std::uint64_t>(in.data)), v);

@@ -152,6 +152,20 @@ bool is_cuda_device_pointer(const void *p) {
     return memory_type == 2 || memory_type == 4;  // CU_MEMORYTYPE_DEVICE, CU_MEMORYTYPE_UNIFIED
 }
 
+std::pair<unsigned long long, unsigned long long> device_allocation(const void *p) {
+    const Driver &d = driver();
+    if (!d.pointer_attribute || !p) return {0, 0};
+    CudaContextGuard guard;
+    constexpr int kRangeStart = 11, kRangeSize = 12;  // CU_POINTER_ATTRIBUTE_RANGE_START_ADDR, _RANGE_SIZE
+    unsigned long long start = 0;
+    std::size_t size = 0;
+    const auto at = reinterpret_cast<unsigned long long>(p);
+    if (d.pointer_attribute(&start, kRangeStart, at) != 0 || d.pointer_attribute(&size, kRangeSize, at) != 0) {
+        return {0, 0};
+    }
+    return {start, size};
+}
+
 void require_cuda_variant(const std::string &variant, const std::string &device, const char *what) {
     const std::string k = "kernel '" + variant + "': ";
     if (device != "cuda") {
@@ -163,12 +177,21 @@ void require_cuda_variant(const std::string &variant, const std::string &device,
     }
 }
 
-void require_device_memory(const std::string &variant, const void *in, const void *out) {
-    for (const void *p : {in, out}) {
-        if (p && !is_cuda_device_pointer(p)) {
+void require_device_memory(const std::string &variant, DeviceRange in, DeviceRange out) {
+    for (int i = 0; i < 2; ++i) {
+        const DeviceRange &r = i == 0 ? in : out;
+        const char *which = i == 0 ? "the input" : "the output";
+        if (!r.data) continue;
+        if (!is_cuda_device_pointer(r.data)) {
             throw Error("kernel '" + variant + "': run_on_device() takes CUDA device memory (cudaMalloc, cuMemAlloc, " +
-                        "cudaMallocManaged); " + (p == in ? "the input" : "the output") +
-                        " is not (host memory goes to run())");
+                        "cudaMallocManaged); " + which + " is not (host memory goes to run())");
+        }
+        const auto [start, size] = device_allocation(r.data);
+        const auto p = reinterpret_cast<unsigned long long>(r.data);
+        if (size != 0 && p - start + r.bytes > size) {
+            throw Error("kernel '" + variant + "': " + which + " needs " + std::to_string(r.bytes) +
+                        " bytes of device memory but its allocation holds " + std::to_string(size - (p - start)) +
+                        " from that pointer on");
         }
     }
 }

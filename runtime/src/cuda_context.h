@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 namespace stencilforge::detail {
 
@@ -41,12 +42,21 @@ int cuda_context_synchronize();
 int cuda_copy(void *dst, const void *src, unsigned long long bytes);
 // Whether `p` is memory the CUDA driver knows as device (or managed) memory.
 bool is_cuda_device_pointer(const void *p);
+// The device allocation holding `p`: (start address, size in bytes); (0, 0)
+// when the driver cannot say (then only is_cuda_device_pointer() is checked).
+std::pair<unsigned long long, unsigned long long> device_allocation(const void *p);
 
 // What every run_on_device() entry checks before anything runs, as Errors
 // naming `variant`: that it is a CUDA variant and this machine has a CUDA
 // device (else `what` -- "grids", "tensors" -- goes to run()), and that the
-// non-null `in` and `out` are CUDA device memory.
+// non-null `in` and `out` are CUDA device memory large enough for them.
 void require_cuda_variant(const std::string &variant, const std::string &device, const char *what);
-void require_device_memory(const std::string &variant, const void *in, const void *out);
+// `in` and `out` are (pointer, bytes): each must lie inside one device
+// allocation that holds all of its bytes (cuPointerGetAttribute's range).
+struct DeviceRange {
+    const void *data;
+    unsigned long long bytes;
+};
+void require_device_memory(const std::string &variant, DeviceRange in, DeviceRange out);
 
 }  // namespace stencilforge::detail

@@ -3,6 +3,7 @@
 #include "cuda_context.h"
 #include "halide_call.h"
 #include "kernel_table.h"
+#include "autoscheduled_grid.h"
 #include "stencilforge/cpu.h"
 #include "stencilforge/cuda.h"
 #include "stencilforge/devices.h"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 
@@ -23,10 +25,9 @@ namespace {
 
 [[noreturn]] void fail(const std::string &what) { throw Error(what); }
 
-void validate(const VariantInfo &v, const ConstGridView &in, const GridView &out, int steps,
+void validate(const VariantInfo &v, const ConstGridView &in, const GridView &out,
               std::span<const double> coefficients) {
     const std::string k = "kernel '" + v.name + "': ";
-    if (steps < 0) fail(k + "steps must be >= 0, got " + std::to_string(steps));
     if (!in.data) fail(k + "input grid has null data");
     if (!out.data) fail(k + "output grid has null data");
     for (const auto *g : {&in.dims, &out.dims}) {
@@ -51,9 +52,23 @@ void validate(const VariantInfo &v, const ConstGridView &in, const GridView &out
             fail(k + "extent " + std::to_string(in.extent[d]) + " exceeds the 2^31-1 limit per dimension");
         }
     }
+    // Halide's strides are 32-bit: an x-y plane (the z stride) must fit one.
+    if (v.dims == 3 && in.extent[0] * in.extent[1] > (std::int64_t{1} << 31) - 1) {
+        fail(k + "grid " + in.shape_string() + ": an x-y plane of " + std::to_string(in.extent[0] * in.extent[1]) +
+             " cells exceeds the 2^31-1 stride limit");
+    }
+    if (in.cells() > static_cast<std::int64_t>(PTRDIFF_MAX / size_of(v.dtype))) {
+        fail(k + "grid " + in.shape_string() + " holds more bytes than a pointer can address");
+    }
     if (static_cast<int>(coefficients.size()) != v.num_coefficients()) {
         fail(k + "needs " + std::to_string(v.num_coefficients()) + " coefficients (one per offset), got " +
              std::to_string(coefficients.size()));
+    }
+    for (std::size_t i = 0; i < coefficients.size(); ++i) {
+        if (!std::isfinite(coefficients[i])) {
+            fail(k + "coefficient c[" + std::to_string(i) + "] is " + std::to_string(coefficients[i]) +
+                 "; weights must be finite");
+        }
     }
     const auto *a = static_cast<const std::byte *>(in.data);
     const auto *b = static_cast<const std::byte *>(out.data);
@@ -62,21 +77,28 @@ void validate(const VariantInfo &v, const ConstGridView &in, const GridView &out
     }
 }
 
+// `asked` is the kernel the caller named, `v` the one this pass runs (a
+// remainder variant, maybe): messages name the first and mention the second.
+std::string kernel_label(const VariantInfo &asked, const VariantInfo &v) {
+    return "kernel '" + asked.name + "'" + (&asked == &v ? "" : " (in its remainder pass, variant '" + v.name + "')");
+}
+
 // `to` by reference: a device kernel attaches its device allocation to it,
 // and the data must still be there for the next pass or the copy back.
 template <typename T>
-void call_one(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Runtime::Buffer<T> &coeffs,
-              Halide::Runtime::Buffer<T> &to) {
+void call_one(const VariantInfo &asked, const VariantInfo &v, Halide::Runtime::Buffer<T> &from,
+              Halide::Runtime::Buffer<T> &coeffs, Halide::Runtime::Buffer<T> &to) {
     detail::prepare_halide_call();
     const int rc = detail::kernel_for(v)(from.raw_buffer(), coeffs.raw_buffer(), to.raw_buffer());
     if (rc == halide_error_code_access_out_of_bounds && !v.autoscheduler.empty()) {
-        // Autoscheduled code splits loops for the grid size it was planned
-        // for; its bounds check (run before any store) refuses smaller grids.
-        fail("kernel '" + v.name + "' (scheduled by Halide's " + v.autoscheduler +
-             " autoscheduler) does not run on this grid, which is smaller than one of its tiles: " + detail::last_halide_error());
+        // Halide's bounds check runs before any store: nothing was written.
+        std::vector<std::int64_t> extents;
+        for (int d = 0; d < v.dims; ++d) extents.push_back(to.dim(d).extent());
+        fail(detail::autoscheduled_refusal(kernel_label(asked, v), v, ConstGridView(nullptr, v.dtype, extents),
+                                           detail::last_halide_error()));
     }
     if (rc != 0) {
-        fail("kernel '" + v.name + "' failed" + (v.device == "host" ? "" : " on its " + v.device + " device") +
+        fail(kernel_label(asked, v) + " failed" + (v.device == "host" ? "" : " on its " + v.device + " device") +
              detail::halide_failure(rc));
     }
 }
@@ -86,16 +108,16 @@ void call_one(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Ru
 // ending at the grid's edge (overlapping cells get the same values twice).
 // The input is always the whole grid, so each window sees its true neighbours.
 template <typename T>
-void call_kernel(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide::Runtime::Buffer<T> &coeffs,
-                 Halide::Runtime::Buffer<T> &to) {
+void call_kernel(const VariantInfo &asked, const VariantInfo &v, Halide::Runtime::Buffer<T> &from,
+                 Halide::Runtime::Buffer<T> &coeffs, Halide::Runtime::Buffer<T> &to) {
     const int g = v.x_granule, w = to.dim(0).extent();
     if (g <= 1 || w % g == 0 || w < g) {
-        call_one(v, from, coeffs, to);
+        call_one(asked, v, from, coeffs, to);
         return;
     }
     auto left = to.cropped(0, 0, w - w % g), right = to.cropped(0, w - g, g);
-    call_one(v, from, coeffs, left);
-    call_one(v, from, coeffs, right);
+    call_one(asked, v, from, coeffs, left);
+    call_one(asked, v, from, coeffs, right);
 }
 
 // How many scratch grids a plan needs. A kernel that refuses a grid does so
@@ -103,26 +125,39 @@ void call_kernel(const VariantInfo &v, Halide::Runtime::Buffer<T> &from, Halide:
 // between `out` and one scratch grid. Several (a remainder kernel too): `out`
 // is written by the last pass only, so a refusal by a later kernel leaves it
 // untouched.
-std::size_t scratch_grids(const std::vector<const VariantInfo *> &plan) {
-    if (plan.size() <= 1) return 0;
-    return plan.front() == plan.back() || plan.size() == 2 ? 1 : 2;
+std::size_t scratch_grids(const std::vector<PlanStage> &plan) {
+    const std::int64_t n = count_passes(plan);
+    if (n <= 1) return 0;
+    return plan.size() == 1 || n == 2 ? 1 : 2;
 }
 
+// Runs every pass of the plan, ping-ponging so the last lands in `dst`;
+// `progress` is asked between passes whether to go on.
 template <typename T>
-void run_passes(const std::vector<const VariantInfo *> &plan, Halide::Runtime::Buffer<T> &src,
+void run_passes(const VariantInfo &asked, const std::vector<PlanStage> &plan, Halide::Runtime::Buffer<T> &src,
                 Halide::Runtime::Buffer<T> &coeffs, Halide::Runtime::Buffer<T> &dst,
-                std::vector<Halide::Runtime::Buffer<T>> &scratch) {
-    const std::size_t n = plan.size();
-    const bool one_kernel = plan.front() == plan.back();
+                std::vector<Halide::Runtime::Buffer<T>> &scratch, const Progress &progress) {
+    const std::int64_t n = count_passes(plan);
+    std::int64_t total_steps = 0, steps_done = 0, i = 0;
+    for (const auto &stage : plan) total_steps += stage.passes * stage.variant->depth;
+    const bool one_kernel = plan.size() == 1;
     Halide::Runtime::Buffer<T> *from = &src;
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t left = n - 1 - i;  // passes after this one
-        Halide::Runtime::Buffer<T> *to = left == 0 ? &dst
-                                         : one_kernel ? (left % 2 == 0 ? &dst : &scratch[0])
-                                                      : &scratch[left % scratch.size()];
-        call_kernel(*plan[i], *from, coeffs, *to);
-        from = to;
+    for (const auto &stage : plan) {
+        for (std::int64_t p = 0; p < stage.passes; ++p, ++i) {
+            if (progress && !progress(steps_done, total_steps)) {
+                throw Cancelled("kernel '" + asked.name + "': stopped after " + std::to_string(steps_done) + " of " +
+                                std::to_string(total_steps) + " steps");
+            }
+            const std::int64_t left = n - 1 - i;  // passes after this one
+            Halide::Runtime::Buffer<T> *to = left == 0 ? &dst
+                                             : one_kernel ? (left % 2 == 0 ? &dst : &scratch[0])
+                                                          : &scratch[left % static_cast<std::int64_t>(scratch.size())];
+            call_kernel(asked, *stage.variant, *from, coeffs, *to);
+            from = to;
+            steps_done += stage.variant->depth;
+        }
     }
+    if (progress) progress(steps_done, total_steps);
 }
 
 std::vector<int> shape_of(const ConstGridView &g) {
@@ -132,8 +167,9 @@ std::vector<int> shape_of(const ConstGridView &g) {
 }
 
 template <typename T>
-void run_host_grids(const std::vector<const VariantInfo *> &plan, const ConstGridView &in, const GridView &out,
-                    std::span<const double> coefficients, Workspace &workspace) {
+void run_host_grids(const VariantInfo &asked, const std::vector<PlanStage> &plan, const ConstGridView &in,
+                    const GridView &out, std::span<const double> coefficients, Workspace &workspace,
+                    const Progress &progress) {
     const std::vector<int> shape = shape_of(in);
     std::vector<T> weights(coefficients.begin(), coefficients.end());
     Halide::Runtime::Buffer<T> coeffs(weights.data(), static_cast<int>(weights.size()));
@@ -154,7 +190,7 @@ void run_host_grids(const std::vector<const VariantInfo *> &plan, const ConstGri
     // CUDA: the inputs go to the device up front, and the context is drained
     // before the first kernel and before the copy back, so a caller's
     // non-blocking stream never overtakes a copy Halide made on another.
-    const bool cuda = std::any_of(plan.begin(), plan.end(), [](const VariantInfo *p) { return p->device == "cuda"; });
+    const bool cuda = std::any_of(plan.begin(), plan.end(), [](const PlanStage &p) { return p.variant->device == "cuda"; });
     if (cuda) {
         detail::prepare_halide_call();
         for (auto *b : {&src, &coeffs}) {
@@ -166,7 +202,7 @@ void run_host_grids(const std::vector<const VariantInfo *> &plan, const ConstGri
             fail("waiting for the input copies failed (CUresult " + std::to_string(rc) + ")");
         }
     }
-    run_passes(plan, src, coeffs, dst, scratch);
+    run_passes(asked, plan, src, coeffs, dst, scratch, progress);
     // A device kernel leaves its result on the device; the caller reads host memory.
     if (dst.device_dirty()) {
         if (cuda) {
@@ -184,8 +220,8 @@ void run_host_grids(const std::vector<const VariantInfo *> &plan, const ConstGri
 // Grids in CUDA device memory: wrapped, never copied; scratch grids are
 // device-only allocations (no host memory at all).
 template <typename T>
-void run_device_grids(const std::vector<const VariantInfo *> &plan, const ConstGridView &in, const GridView &out,
-                      std::span<const double> coefficients) {
+void run_device_grids(const VariantInfo &asked, const std::vector<PlanStage> &plan, const ConstGridView &in,
+                      const GridView &out, std::span<const double> coefficients) {
     const halide_device_interface_t *cuda = halide_cuda_device_interface();
     const std::vector<int> shape = shape_of(in);
     std::vector<T> weights(coefficients.begin(), coefficients.end());
@@ -207,7 +243,7 @@ void run_device_grids(const std::vector<const VariantInfo *> &plan, const ConstG
                 fail("allocating a device scratch grid failed" + detail::halide_failure(rc));
             }
         }
-        run_passes(plan, src, coeffs, dst, scratch);
+        run_passes(asked, plan, src, coeffs, dst, scratch, Progress{});
         if (const int rc = detail::cuda_synchronize(); rc != 0) {
             fail("waiting for the CUDA stream failed (CUresult " + std::to_string(rc) + ")");
         }
@@ -221,17 +257,18 @@ void run_device_grids(const std::vector<const VariantInfo *> &plan, const ConstG
 }
 
 // Everything run() and run_on_device() check before any kernel runs.
-std::vector<const VariantInfo *> checked_plan(std::string_view name, const ConstGridView &in, const GridView &out,
-                                              int steps, std::span<const double> coefficients) {
-    const VariantInfo *v = &require_variant(name);
-    validate(*v, in, out, steps, coefficients);
-    auto plan = plan_passes(name, steps);
-    for (const VariantInfo *p : plan) {
-        if (!device_available(p->device)) {
-            fail("kernel '" + p->name + "' needs a " + p->device + " device and this machine has none (" +
+std::vector<PlanStage> checked_plan(const VariantInfo &v, const ConstGridView &in, const GridView &out, int steps,
+                                    std::span<const double> coefficients) {
+    validate(v, in, out, coefficients);
+    auto plan = plan_passes(v.name, steps);
+    for (const PlanStage &stage : plan) {
+        const VariantInfo &p = *stage.variant;
+        if (!device_available(p.device)) {
+            fail(kernel_label(v, p) + " needs a " + p.device + " device and this machine has none (" +
                  describe_devices() + ")");
         }
-        if (p->device == "cuda") detail::use_shared_cuda_context();
+        if (p.device == "cuda") detail::use_shared_cuda_context();
+        if (!p.autoscheduler.empty()) detail::require_autoscheduled_grid(kernel_label(v, p), p, in);
     }
     return plan;
 }
@@ -268,20 +305,26 @@ Workspace &thread_workspace() {
 }
 
 void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients) {
-    run(name, in, out, steps, coefficients, thread_workspace());
+    run(name, in, out, steps, coefficients, thread_workspace(), Progress{});
 }
 
 void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients,
          Workspace &workspace) {
-    const auto plan = checked_plan(name, in, out, steps, coefficients);
+    run(name, in, out, steps, coefficients, workspace, Progress{});
+}
+
+void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients,
+         Workspace &workspace, const Progress &progress) {
+    const VariantInfo &v = require_variant(name);
+    const auto plan = checked_plan(v, in, out, steps, coefficients);
     if (plan.empty()) {
         std::memcpy(out.data, in.data, in.bytes());
         return;
     }
     if (in.dtype == DType::f32) {
-        run_host_grids<float>(plan, in, out, coefficients, workspace);
+        run_host_grids<float>(v, plan, in, out, coefficients, workspace, progress);
     } else {
-        run_host_grids<double>(plan, in, out, coefficients, workspace);
+        run_host_grids<double>(v, plan, in, out, coefficients, workspace, progress);
     }
 }
 
@@ -290,8 +333,8 @@ void run_on_device(std::string_view name, ConstGridView in, GridView out, int st
     const VariantInfo &v = require_variant(name);
     const std::string k = "kernel '" + v.name + "': ";
     detail::require_cuda_variant(v.name, v.device, "grids");
-    detail::require_device_memory(v.name, in.data, out.data);
-    const auto plan = checked_plan(name, in, out, steps, coefficients);
+    const auto plan = checked_plan(v, in, out, steps, coefficients);
+    detail::require_device_memory(v.name, {in.data, in.bytes()}, {out.data, out.bytes()});
     if (plan.empty()) {  // zero steps: the result is the input
         if (const int rc = detail::cuda_copy(out.data, in.data, in.bytes()); rc != 0) {
             fail(k + "the device-to-device copy failed (CUresult " + std::to_string(rc) + ")");
@@ -299,9 +342,9 @@ void run_on_device(std::string_view name, ConstGridView in, GridView out, int st
         return;
     }
     if (in.dtype == DType::f32) {
-        run_device_grids<float>(plan, in, out, coefficients);
+        run_device_grids<float>(v, plan, in, out, coefficients);
     } else {
-        run_device_grids<double>(plan, in, out, coefficients);
+        run_device_grids<double>(v, plan, in, out, coefficients);
     }
 }
 

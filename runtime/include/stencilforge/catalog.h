@@ -45,9 +45,21 @@ const VariantInfo *find_variant(std::string_view name);
 // As find_variant(), but an unknown name throws Error with a message saying so.
 const VariantInfo &require_variant(std::string_view name);
 
-// The variants run, in order, to apply `steps` steps with `variant`
-// (full passes of its depth, then the remainder). Throws Error like run().
-std::vector<const VariantInfo *> plan_passes(std::string_view variant, int steps);
+// The most steps one run() accepts: more is taken for a mistake (a negative
+// number wrapped around, a typo) rather than work to start.
+inline constexpr int kMaxSteps = 100'000'000;
+
+// `passes` consecutive passes of one variant.
+struct PlanStage {
+    const VariantInfo *variant;
+    std::int64_t passes;
+};
+
+// The passes run, in order, to apply `steps` steps with `variant`: full passes
+// of its depth, then the remainder, as at most one stage per variant (so the
+// plan's size does not grow with the step count). Throws Error like run().
+std::vector<PlanStage> plan_passes(std::string_view variant, int steps);
+std::int64_t count_passes(const std::vector<PlanStage> &plan);
 
 std::string to_string(Pattern pattern);
 

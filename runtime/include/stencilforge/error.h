@@ -12,4 +12,10 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A run stopped by its caller's progress callback (see run()).
+class Cancelled : public Error {
+public:
+    using Error::Error;
+};
+
 }  // namespace stencilforge

@@ -7,6 +7,8 @@
 #include "stencilforge/grid.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -43,9 +45,19 @@ private:
 // when a remainder kernel runs too: then `out` is written by the last pass
 // only, so a kernel refusing the grid leaves it untouched).
 // Kernels scheduled by a Halide autoscheduler refuse grids smaller than one of
-// the tiles it chose (an Error saying so, nothing written); see docs/semantics.md.
+// the tiles it chose: checked before anything runs, with an Error naming the
+// smallest grid they accept; see docs/semantics.md. `steps` is at most
+// kMaxSteps; coefficients must be finite.
 void run(std::string_view variant, ConstGridView in, GridView out, int steps,
          std::span<const double> coefficients, Workspace &workspace);
+
+// Observes a run: called before each pass and once at the end with the steps
+// done so far and the run's total. Returning false stops the run before the
+// next pass: run() throws Cancelled and `out` holds unspecified values.
+using Progress = std::function<bool(std::int64_t steps_done, std::int64_t steps_total)>;
+
+void run(std::string_view variant, ConstGridView in, GridView out, int steps,
+         std::span<const double> coefficients, Workspace &workspace, const Progress &progress);
 
 // As above, with a workspace owned by the calling thread (kept until the
 // thread exits; release it with thread_workspace().release()).

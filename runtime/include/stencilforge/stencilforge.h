@@ -8,4 +8,5 @@
 #include "stencilforge/devices.h"
 #include "stencilforge/error.h"
 #include "stencilforge/grid.h"
+#include "stencilforge/npy.h"
 #include "stencilforge/run.h"

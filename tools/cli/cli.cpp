@@ -1,0 +1,245 @@
+// The command line's subcommands: `list` prints the catalog (`list-conv` its
+// convolution kernels), `describe` one kernel's coefficient order, `devices`
+// what this machine has, `run` applies a kernel to a .npy grid. .npy files
+// hold C-order arrays of shape (ny, nx) or (nz, ny, nx): x is the last numpy
+// axis, the unit-stride dimension stencilforge expects.
+// Every input is checked before work starts, the output is claimed (a
+// temporary file in its directory) before the compute, and it replaces the
+// destination only when complete: a failure or an interrupt leaves it as it was.
+#include "cli.h"
+
+#include "stencilforge/stencilforge.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
+
+namespace stencilforge::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void print_catalog(std::ostream &out, bool as_json) {
+    if (as_json) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto &v : catalog()) {
+            j.push_back({{"name", v.name}, {"shape", v.shape}, {"pattern", to_string(v.pattern)}, {"dims", v.dims},
+                         {"radius", v.radius}, {"dtype", to_string(v.dtype)}, {"schedule", v.schedule},
+                         {"engine", v.engine}, {"depth", v.depth}, {"coefficients", v.num_coefficients()},
+                         {"autoscheduler", v.autoscheduler}, {"device", v.device},
+                         {"runs_here", device_available(v.device)}, {"description", v.description}});
+        }
+        out << j.dump(2) << "\n";
+        return;
+    }
+    char line[256];
+    std::snprintf(line, sizeof line, "%-33s %-9s %-5s %-17s %-12s %5s %6s  %s\n", "kernel", "shape", "dtype",
+                  "schedule", "engine", "depth", "coeffs", "runs here");
+    out << line;
+    for (const auto &v : catalog()) {
+        std::snprintf(line, sizeof line, "%-33s %-9s %-5s %-17s %-12s %5d %6d  %s\n", v.name.c_str(), v.shape.c_str(),
+                      to_string(v.dtype).c_str(), v.schedule.c_str(), v.engine.c_str(), v.depth, v.num_coefficients(),
+                      device_available(v.device) ? "yes" : ("no (needs " + v.device + ")").c_str());
+        out << line;
+    }
+}
+
+void print_conv_catalog(std::ostream &out, bool as_json) {
+    nlohmann::json j = nlohmann::json::array();
+    char line[256];
+    if (!as_json) {
+        std::snprintf(line, sizeof line, "%-34s %-19s %-9s %-6s %-9s %-6s %-9s  %s\n", "kernel", "algorithm", "family",
+                      "sched", "boundary", "stride", "tolerance", "K");
+        out << line;
+    }
+    for (const auto &v : conv_catalog()) {
+        std::string sizes;
+        for (int k : v.kernel_sizes) sizes += (sizes.empty() ? "" : ",") + std::to_string(k);
+        if (sizes.empty()) sizes = "odd 1-15";
+        if (as_json) {
+            j.push_back({{"name", v.name}, {"algorithm", v.algorithm}, {"family", v.family}, {"schedule", v.schedule},
+                         {"boundary", v.boundary}, {"stride", v.stride}, {"kernel_sizes", v.kernel_sizes},
+                         {"tolerance", v.tolerance}, {"description", v.description}});
+        } else {
+            std::snprintf(line, sizeof line, "%-34s %-19s %-9s %-6s %-9s %-6d %-9.0e  %s\n", v.name.c_str(),
+                          v.algorithm.c_str(), v.family.c_str(), v.schedule.c_str(),
+                          v.boundary.empty() ? "-" : v.boundary.c_str(), v.stride, v.tolerance, sizes.c_str());
+            out << line;
+        }
+    }
+    if (as_json) out << j.dump(2) << "\n";
+}
+
+void describe(std::ostream &out, const std::string &name) {
+    const VariantInfo &v = require_variant(name);
+    out << v.name << ": " << v.description << "\n"
+        << "coefficient order (" << v.num_coefficients() << " weights, one per offset):\n";
+    int j = 0;
+    for (const auto &o : v.offsets()) {
+        out << "  c[" << j++ << "] offset dx=" << o.dx << " dy=" << o.dy;
+        if (v.dims == 3) out << " dz=" << o.dz;
+        out << "\n";
+    }
+}
+
+// "--coeffs a,b,c" strictly: every field a whole finite number (CLI11's
+// vector parsing drops empty fields and takes 1e999 as infinity).
+std::vector<double> parse_coefficients(const std::string &text) {
+    std::vector<double> c;
+    std::size_t start = 0;
+    for (int field = 1;; ++field) {
+        const std::size_t end = std::min(text.find(',', start), text.size());
+        std::string_view f(text.data() + start, end - start);
+        while (!f.empty() && f.front() == ' ') f.remove_prefix(1);
+        while (!f.empty() && f.back() == ' ') f.remove_suffix(1);
+        const std::string where = "--coeffs field " + std::to_string(field);
+        if (f.empty()) throw Error(where + " is empty");
+        if (f.front() == '+') f.remove_prefix(1);  // from_chars takes no leading '+'
+        double x = 0;
+        const auto [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), x);
+        if (ec == std::errc::result_out_of_range || (ec == std::errc() && !std::isfinite(x))) {
+            throw Error(where + " ('" + std::string(f) + "') is not a finite number");
+        }
+        if (ec != std::errc() || ptr != f.data() + f.size()) {
+            throw Error(where + " ('" + std::string(f) + "') is not a number");
+        }
+        c.push_back(x);
+        if (end == text.size()) return c;
+        start = end + 1;
+    }
+}
+
+const char *dtype_name(DType d) { return d == DType::f32 ? "float32" : "float64"; }
+
+// Progress on a terminal for runs longer than a second; nothing otherwise.
+class ProgressLine {
+public:
+    explicit ProgressLine(std::ostream &err) : err_(err), shown_(::isatty(STDERR_FILENO) == 1) {}
+    ~ProgressLine() {
+        if (drawn_) err_ << "\n";
+    }
+    bool operator()(std::int64_t done, std::int64_t total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (shown_ && now - start_ > std::chrono::seconds(1) && now - last_ > std::chrono::milliseconds(250)) {
+            err_ << "\r[stencilforge] " << done << " / " << total << " steps (Ctrl-C stops; the output is then not written)"
+                 << std::flush;
+            drawn_ = true;
+            last_ = now;
+        }
+        return !interrupt_flag().load();
+    }
+
+private:
+    std::ostream &err_;
+    bool shown_, drawn_ = false;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
+};
+
+struct RunRequest {
+    std::string kernel, in, out, coeffs;
+    int steps = 1, threads = 0;
+    bool in_place = false;
+};
+
+void run_file(const RunRequest &r, std::ostream &err) {
+    // Everything the user typed, checked before the input is read.
+    const VariantInfo &v = require_variant(r.kernel);
+    const std::vector<double> coeffs = parse_coefficients(r.coeffs);
+    if (static_cast<int>(coeffs.size()) != v.num_coefficients()) {
+        throw Error("kernel '" + v.name + "' needs " + std::to_string(v.num_coefficients()) +
+                    " coefficients (one per offset; `stencilforge describe " + v.name + "`), --coeffs gives " +
+                    std::to_string(coeffs.size()));
+    }
+    std::error_code ec;
+    if (!r.in_place && fs::exists(r.out, ec) && fs::equivalent(r.in, r.out, ec)) {
+        throw Error("'" + r.out + "' is the input file; pass --in-place to replace it with the result");
+    }
+    const npy::Array input = npy::read(r.in);
+    if (static_cast<int>(input.header.shape.size()) != v.dims) {
+        throw Error("kernel '" + v.name + "' is " + std::to_string(v.dims) + "-D: it needs an " +
+                    (v.dims == 2 ? "(ny, nx)" : "(nz, ny, nx)") + " array; '" + r.in + "' holds a " +
+                    std::to_string(input.header.shape.size()) + "-D one");
+    }
+    if (input.header.dtype != v.dtype) {
+        throw Error("'" + r.in + "' holds " + dtype_name(input.header.dtype) + " data; kernel '" + v.name + "' needs " +
+                    dtype_name(v.dtype) + " (" + to_string(v.dtype) + ")");
+    }
+    npy::PendingFile destination(r.out);  // fails here, before the compute, if it cannot be written
+    if (r.threads > 0) set_num_threads(r.threads);
+    auto result = std::make_unique_for_overwrite<std::byte[]>(input.header.payload_bytes);
+    const ConstGridView in_view = input.view();
+    GridView out_view(result.get(), v.dtype, input.extents());
+    ProgressLine progress(err);
+    try {
+        run(v.name, in_view, out_view, r.steps, coeffs, thread_workspace(), std::ref(progress));
+    } catch (const Cancelled &e) {
+        throw Cancelled(std::string(e.what()) + " (interrupted); '" + r.out + "' was not written");
+    }
+    destination.commit(v.dtype, input.header.shape, result.get());
+}
+
+}  // namespace
+
+std::atomic<bool> &interrupt_flag() {
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &err) {
+    CLI::App app{"stencilforge: Halide-generated stencil kernels"};
+    app.require_subcommand(1);
+
+    auto *list = app.add_subcommand("list", "List every kernel in the catalog");
+    bool as_json = false;
+    list->add_flag("--json", as_json, "Print the catalog as JSON");
+
+    auto *list_conv = app.add_subcommand("list-conv", "List every convolution kernel (filters, layers) in the catalog");
+    list_conv->add_flag("--json", as_json, "Print them as JSON");
+
+    auto *desc = app.add_subcommand("describe", "Show a kernel's coefficient order");
+    std::string desc_kernel;
+    desc->add_option("kernel", desc_kernel, "Kernel name")->required();
+
+    auto *devices = app.add_subcommand("devices", "Which compute devices (host, OpenCL, CUDA) this machine has");
+
+    auto *runc = app.add_subcommand("run", "Apply a kernel to a .npy grid and write the result as .npy");
+    RunRequest r;
+    runc->add_option("-k,--kernel", r.kernel, "Kernel name (see `stencilforge list`)")->required();
+    runc->add_option("-i,--in", r.in, "Input .npy (float32/float64, shape (ny,nx) or (nz,ny,nx))")->required();
+    runc->add_option("-o,--out", r.out, "Output .npy (replaced only when the run succeeds)")->required();
+    runc->add_option("-s,--steps", r.steps, "Number of steps")->check(CLI::Range(0, kMaxSteps));
+    runc->add_option("-c,--coeffs", r.coeffs, "Weights, one per offset, comma separated (see `describe`)")->required();
+    runc->add_option("-t,--threads", r.threads, "Threads (default: all cores)")->check(CLI::Range(0, 4096));
+    runc->add_flag("--in-place", r.in_place, "Allow --out to name the input file (replaced when the run succeeds)");
+
+    // CLI11 wants argv order with the program name first, last argument first out.
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    try {
+        app.parse(reversed);
+    } catch (const CLI::ParseError &e) {
+        return app.exit(e, out, err);
+    }
+    try {
+        if (*list) print_catalog(out, as_json);
+        if (*list_conv) print_conv_catalog(out, as_json);
+        if (*desc) describe(out, desc_kernel);
+        if (*devices) out << describe_devices() << "\n";
+        if (*runc) run_file(r, err);
+    } catch (const Cancelled &e) {
+        err << "error: " << e.what() << "\n";
+        return 130;
+    } catch (const std::exception &e) {
+        err << "error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace stencilforge::cli
