@@ -138,6 +138,36 @@ TEST(FilterRouting, RankOneFilterRunsSeparableAndSaysSo) {
     EXPECT_EQ(filter2d({in.data(), w, h, c}, k2d, {out.data(), w, h, c}, o).rfind("filter2d", 0), 0u);
 }
 
+// Default options route rank-1 kernels (box, Gaussian, Sobel) to the
+// separable algorithm; every filter2d schedule must still run them, routed
+// or not (the GPU schedules have no separable variant).
+TEST(FilterRouting, DefaultOptionsRunRankOneKernelsOnEverySchedule) {
+    const int w = 23, h = 11, c = 2;
+    const auto in = random_floats(w * h * c, 9);
+    const std::vector<float> row = {1, 2, 1}, col = {-1, 0, 1};  // Sobel
+    std::vector<float> k2d(9);
+    std::vector<double> taps(9);
+    for (int y = 0; y < 3; ++y) {
+        for (int x = 0; x < 3; ++x) taps[y * 3 + x] = k2d[y * 3 + x] = row[x] * col[y];
+    }
+    int ran = 0;
+    for (const auto &v : conv_catalog()) {
+        if (v.algorithm != "filter2d" || !device_available(v.device)) continue;
+        FilterOptions o;
+        o.schedule = v.schedule;
+        o.boundary = v.boundary == "mirror" ? Boundary::mirror : v.boundary == "clamp" ? Boundary::clamp : Boundary::zero;
+        const ref::Edge edge = v.boundary == "mirror" ? ref::Edge::mirror
+                               : v.boundary == "clamp" ? ref::Edge::clamp
+                                                       : ref::Edge::constant;
+        std::vector<float> out(in.size(), kSentinel);
+        std::string used;
+        ASSERT_NO_THROW(used = filter2d({in.data(), w, h, c}, k2d, {out.data(), w, h, c}, o)) << v.name;
+        EXPECT_LE(sf_test::max_rel_error(out, ref::filter(in, w, h, c, taps, 3, 3, edge, 0)), 1e-5) << used;
+        ++ran;
+    }
+    EXPECT_GT(ran, 0);
+}
+
 TEST(FilterErrors, BadInputIsRefusedAndNothingWritten) {
     const int w = 12, h = 9, c = 2;
     const auto in = random_floats(w * h * c, 5);
