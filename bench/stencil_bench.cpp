@@ -2,7 +2,10 @@
 // autoschedulers, hand-written baselines) on a grid that fits the last-level
 // cache and one far beyond it, next to the machine's roofs measured in the
 // same run. Each kernel is checked against the reference once before it is
-// timed, so a fast wrong kernel is reported as an error instead of a number.
+// timed (random signed weights, so permuted taps fail) and its timed output
+// is checked again at sampled cells after timing, through the entry point
+// that was timed (run_on_device for GPU rows), so a fast wrong kernel is
+// reported as an error instead of a number.
 //
 // Counters per result: cell_steps/s (grid cells x steps per second); FLOP/s
 // (2 per coefficient per cell-step: one multiply-add); bytes/s (one read and
@@ -26,6 +29,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <random>
 
@@ -40,8 +44,58 @@ struct Roofs {
 };
 
 std::vector<double> coefficients(const VariantInfo &v) {
-    // A normalized smoothing stencil: values stay bounded over many steps.
-    return std::vector<double>(v.num_coefficients(), 1.0 / v.num_coefficients());
+    // Random signed weights, different per offset: a kernel with permuted
+    // taps (offsets in the wrong order, x and y swapped) fails the checks,
+    // which uniform 1/n weights would let pass. Their absolute values sum to
+    // 1, so the step is a contraction and values stay bounded over any steps.
+    std::mt19937 rng(static_cast<unsigned>(v.num_coefficients() * 131 + v.dims * 7 + v.radius));
+    std::uniform_real_distribution<double> u(-1, 1);
+    std::vector<double> c(v.num_coefficients());
+    double total = 0;
+    for (auto &w : c) total += std::abs(w = u(rng));
+    for (auto &w : c) w /= total;
+    return c;
+}
+
+// The timed output itself, checked after timing (untimed) at a few cells,
+// corners and edges among them: each against the reference run on a window
+// around the cell wide enough (r * (steps + 1) each side) that the window's
+// cut edges cannot reach it in `steps` steps. Returns "" or what is wrong.
+template <typename T>
+std::string check_timed_output(const VariantInfo &v, const T *in, const T *out, const std::vector<std::int64_t> &e,
+                               int steps, const std::vector<double> &c) {
+    const int dims = v.dims;
+    const std::int64_t m = std::int64_t{v.radius} * (steps + 1);
+    const double tolerance = v.tolerance > 0 ? v.tolerance : reference::tolerance<T>();
+    std::mt19937_64 rng(5);
+    for (int sample = 0; sample < 12; ++sample) {
+        std::int64_t p[3] = {0, 0, 0}, lo[3] = {0, 0, 0}, n[3] = {1, 1, 1};
+        for (int d = 0; d < dims; ++d) {
+            // The first samples sit on corners and edges, the rest anywhere.
+            p[d] = sample < 4 ? ((sample >> (d % 2)) & 1 ? e[d] - 1 - sample % 3 : sample % 3) : rng() % e[d];
+            lo[d] = std::max<std::int64_t>(0, p[d] - m);
+            n[d] = std::min<std::int64_t>(e[d] - 1, p[d] + m) - lo[d] + 1;
+        }
+        std::vector<T> window(n[0] * n[1] * n[2]);
+        for (std::int64_t z = 0; z < n[2]; ++z) {
+            for (std::int64_t y = 0; y < n[1]; ++y) {
+                for (std::int64_t x = 0; x < n[0]; ++x) {
+                    window[x + n[0] * (y + n[1] * z)] = in[(lo[0] + x) + e[0] * ((lo[1] + y) + e[1] * (lo[2] + z))];
+                }
+            }
+        }
+        const auto ref = reference::apply(window, n[0], n[1], n[2], dims, v.pattern == Pattern::box, v.radius, c, steps);
+        double scale = 0;
+        for (double r : ref) scale = std::max(scale, std::abs(r));
+        const double want = ref[(p[0] - lo[0]) + n[0] * ((p[1] - lo[1]) + n[1] * (p[2] - lo[2]))];
+        const double got = out[p[0] + e[0] * (p[1] + e[1] * p[2])];
+        if (!(std::abs(got - want) <= tolerance * std::max(scale, 1e-30))) {
+            return "wrong timed output at (" + std::to_string(p[0]) + ", " + std::to_string(p[1]) +
+                   (dims == 3 ? ", " + std::to_string(p[2]) : std::string()) + "): " + std::to_string(got) +
+                   ", the reference gives " + std::to_string(want);
+        }
+    }
+    return "";
 }
 
 // Checked on a grid no multiple of any tile; autoscheduled kernels on their
@@ -119,6 +173,15 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
     for (auto _ : state) {
         step();
         benchmark::ClobberMemory();
+    }
+    // The timer has stopped with the loop: the check is not timed.
+    if (on_gpu && !bench::copy_to_host(out, dev_out, cells * sizeof(T))) {
+        state.SkipWithError("cannot copy the timed output back from the device");
+        return;
+    }
+    if (const std::string wrong = check_timed_output<T>(v, in, out, extent, steps, c); !wrong.empty()) {
+        state.SkipWithError(wrong.c_str());
+        return;
     }
     const double passes = static_cast<double>(count_passes(plan_passes(v.name, steps)));
     const double bytes = passes * 2.0 * static_cast<double>(cells) * sizeof(T);
