@@ -6,7 +6,7 @@
 #   ./tools/bench.sh --only=conv     one family: stencils or conv
 # Other arguments go to the benchmark binaries (e.g. --threads=1,
 # --benchmark_filter=star2d1r). Results: build/bench/{stencils,conv}.json, and
-# the reports with plots in docs/results/<machine>/.
+# the reports with plots in build/results/<vendor>-f<family>m<model>-<isa>-<cores>c/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 suite=representative
@@ -23,9 +23,20 @@ done
 source "$ROOT/tools/env.sh"
 cd "$ROOT"
 cpu_model="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
-machine="$(echo "$cpu_model" | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//' | tr 'A-Z' 'a-z')-$(nproc)c"
-out="docs/results/$machine"
+# The machine's identity, not its marketing name (a Zen 3 and a Zen 4 VM both
+# say "AMD EPYC"): vendor, family and model, the ISA the kernels use, cores.
+vendor="$(lscpu | sed -n 's/^Vendor ID: *//p' | head -1 | sed 's/^Authentic//; s/^Genuine//' | tr 'A-Z' 'a-z')"
+family="$(lscpu | sed -n 's/^CPU family: *//p' | head -1)"
+model="$(lscpu | sed -n 's/^Model: *//p' | head -1)"
+isa=avx2
+grep -qw avx512f /proc/cpuinfo && isa=avx512
+[ "${STENCILFORGE_CPU_ISA:-}" = avx2 ] && isa=avx2
+machine="${vendor:-cpu}-f${family:-0}m${model:-0}-${isa}-$(nproc)c"
+# Under build/: a run never overwrites the results committed in docs/results/
+# (copy a report there by hand to publish it, with its machine's folder name).
+out="build/results/$machine"
 mkdir -p build/bench "$out"
+echo "[bench] machine: $machine ($cpu_model); results in $out"
 status=0
 
 # One progress line per result: the median and the counter named $1 in percent.
