@@ -97,6 +97,9 @@ TEST_F(ApiTest, GridsBeyondHalidesStrides) {
     expect_rejected([&] { run("star3d1r_f32_tiled_t1", ConstGridView(one.data(), {65536, 65536, 3}),
                               GridView(out.data(), {65536, 65536, 3}), 1, std::vector<double>(7, 0.1)); },
                     out, "exceeds the 2^31-1 stride limit");
+    const std::int64_t e = (std::int64_t{1} << 31) - 1;
+    expect_rejected([&] { run(kStar, ConstGridView(one.data(), {e, e}), GridView(out.data(), {e, e}), 1, coeffs); }, out,
+                    "holds more bytes than a pointer can address");
 }
 
 TEST_F(ApiTest, ProgressSeesEveryStepAndCanStop) {
@@ -293,6 +296,9 @@ TEST(GridType, OwnsAlignedZeroedStorage) {
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(g.data()) % 64, 0u);
     EXPECT_EQ(g.view().shape_string(), "5x4x3");
     EXPECT_EQ(g.view().dtype, DType::f64);
+    // A shape whose cell count overflows 64 bits saturates instead of wrapping.
+    const std::int64_t huge = std::int64_t{1} << 40;
+    EXPECT_EQ(GridView(nullptr, DType::f32, {huge, huge, huge}).cells(), std::numeric_limits<std::int64_t>::max());
     for (std::int64_t i = 0; i < g.cells(); ++i) ASSERT_EQ(g[i], 0.0);
 }
 

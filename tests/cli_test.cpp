@@ -1,6 +1,7 @@
 // The command-line tool end to end: a .npy round trip checked against the
 // reference, and each class of bad input giving a non-zero exit, a message
 // naming the problem, and an output file that is not written or left intact.
+#include "npy_bytes.h"
 #include "test_support.h"
 
 #include <gtest/gtest.h>
@@ -70,12 +71,7 @@ protected:
 
     // A file with a hand-written header (not our writer's) and `payload` bytes.
     std::string raw_npy(const std::string &name, const std::string &dict, std::size_t payload) {
-        std::string h = dict;
-        while ((10 + h.size() + 1) % 64) h += ' ';
-        h += '\n';
-        std::ofstream f(path(name), std::ios::binary);
-        f << std::string("\x93NUMPY\x01\x00", 8) << static_cast<char>(h.size() & 0xff) << static_cast<char>(h.size() >> 8) << h
-          << std::string(payload, '\0');
+        std::ofstream(path(name), std::ios::binary) << sf_test::npy_bytes(dict, payload);
         return path(name);
     }
 };

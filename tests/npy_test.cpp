@@ -2,6 +2,7 @@
 // byte here (numpy's format, not our writer's), every refusal class with its
 // message, and a writer that never leaves a partial file or touches the
 // destination on failure.
+#include "npy_bytes.h"
 #include "stencilforge/npy.h"
 
 #include <gtest/gtest.h>
@@ -16,22 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace stencilforge;
 
-// A file as numpy would write it, built independently of npy::header_for:
-// version 1 or 2/3 preamble, the dict text as given, then `payload` bytes.
-std::string npy_bytes(const std::string &dict, std::size_t payload, int major = 1, std::uint64_t claimed_len = 0) {
-    std::string h = dict;
-    const std::size_t pre = major == 1 ? 10 : 12;
-    while ((pre + h.size() + 1) % 64) h += ' ';
-    h += '\n';
-    const std::uint64_t len = claimed_len ? claimed_len : h.size();
-    std::string s = "\x93NUMPY";
-    s += static_cast<char>(major);
-    s += '\0';
-    for (std::size_t i = 0; i < (major == 1 ? 2u : 4u); ++i) s += static_cast<char>((len >> (8 * i)) & 0xff);
-    s += h;
-    for (std::size_t i = 0; i < payload; ++i) s += static_cast<char>(i * 7 + 1);
-    return s;
-}
+using sf_test::npy_bytes;
 
 std::span<const std::byte> as_bytes(const std::string &s) {
     return {reinterpret_cast<const std::byte *>(s.data()), s.size()};

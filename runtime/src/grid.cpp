@@ -1,6 +1,7 @@
 // GridView helpers.
 #include "stencilforge/grid.h"
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace stencilforge {
@@ -17,9 +18,13 @@ GridView::GridView(void *data, DType dtype, const std::vector<std::int64_t> &ext
     for (int d = 0; d < dims && d < 3; ++d) extent[d] = extents[d];
 }
 
+// Saturates at INT64_MAX instead of overflowing: run() refuses a grid whose
+// byte count a pointer cannot address, so a huge shape is an Error, not UB.
 static std::int64_t count_cells(int dims, const std::array<std::int64_t, 3> &extent) {
     std::int64_t n = 1;
-    for (int d = 0; d < dims && d < 3; ++d) n *= extent[d] > 0 ? extent[d] : 0;
+    for (int d = 0; d < dims && d < 3; ++d) {
+        if (__builtin_mul_overflow(n, extent[d] > 0 ? extent[d] : 0, &n)) return INT64_MAX;
+    }
     return n;
 }
 

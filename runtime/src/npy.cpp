@@ -177,6 +177,8 @@ std::string shape_text(const std::vector<std::int64_t> &shape) {
 
 }  // namespace
 
+const char *numpy_name(DType dtype) { return dtype == DType::f32 ? "float32" : "float64"; }
+
 Header parse_header(std::span<const std::byte> bytes, std::uint64_t file_size, const std::string &what,
                     Limits limits) {
     if (bytes.size() < kMagicLen || std::memcmp(bytes.data(), kMagic, kMagicLen) != 0) {
@@ -258,7 +260,7 @@ Header parse_header(std::span<const std::byte> bytes, std::uint64_t file_size, c
     const std::uint64_t have = file_size - h.data_offset;
     if (have != payload) {
         fail(what, "holds " + std::to_string(have) + " bytes of data but its header (shape " + shape_text(h.shape) +
-                       ", " + (h.dtype == DType::f32 ? "float32" : "float64") + ") needs " +
+                       ", " + numpy_name(h.dtype) + ") needs " +
                        std::to_string(payload) + (have < payload ? " (the file is truncated)" : ""));
     }
     return h;

@@ -116,8 +116,6 @@ std::vector<double> parse_coefficients(const std::string &text) {
     }
 }
 
-const char *dtype_name(DType d) { return d == DType::f32 ? "float32" : "float64"; }
-
 // Progress on a terminal for runs longer than a second; nothing otherwise.
 class ProgressLine {
 public:
@@ -168,8 +166,8 @@ void run_file(const RunRequest &r, std::ostream &err) {
                     std::to_string(input.header.shape.size()) + "-D one");
     }
     if (input.header.dtype != v.dtype) {
-        throw Error("'" + r.in + "' holds " + dtype_name(input.header.dtype) + " data; kernel '" + v.name + "' needs " +
-                    dtype_name(v.dtype) + " (" + to_string(v.dtype) + ")");
+        throw Error("'" + r.in + "' holds " + npy::numpy_name(input.header.dtype) + " data; kernel '" + v.name + "' needs " +
+                    npy::numpy_name(v.dtype) + " (" + to_string(v.dtype) + ")");
     }
     npy::PendingFile destination(r.out);  // fails here, before the compute, if it cannot be written
     if (r.threads > 0) set_num_threads(r.threads);

@@ -33,6 +33,9 @@ struct Limits {
     int max_dims = 3;
 };
 
+// numpy's name for a dtype: "float32" or "float64".
+const char *numpy_name(DType dtype);
+
 // Parses and validates the header at the start of `bytes` for a file of
 // `file_size` bytes; `bytes` may hold only a prefix of the file. Throws Error
 // naming the problem (magic, version, header length, descr, fortran_order,
