@@ -3,7 +3,9 @@
 // RGB image next to OpenCV, with the machine's FMA peak measured in the same
 // run. Every implementation, anchors included, is checked against the
 // plain-loop reference before it is timed (layers at batch 1 on the real
-// shape, filters on a ragged crop); a wrong one is reported as an error.
+// shape, filters on a ragged crop), and layers again after timing at the
+// timed batch, at sampled elements, through the entry point that was timed;
+// a wrong one is reported as an error.
 //
 // Counters: FLOP/s with the direct-convolution count for every algorithm
 // (2 x N x H_out x W_out x C_out x C_in x K^2; filters 2 x W x H x C x K^2,
@@ -21,6 +23,7 @@
 #include <benchmark/benchmark.h>
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 #include <tuple>
@@ -174,25 +177,54 @@ LayerRunner cudnn_layer(anchors::CudnnConv::Math math) {
 }
 #endif
 
-// The check at batch 1 on the layer's real shape, against the reference.
-std::string check_layer(const bench::LayerCase &c, LayerRunner &runner, double tolerance) {
+// The check at batch 1 on the layer's real shape, against the reference;
+// `scale` gets the reference's largest |value|, the normaliser of the
+// tolerance (max error / max |reference|).
+std::string check_layer(const bench::LayerCase &c, LayerRunner &runner, double tolerance, double &scale) {
     static std::map<std::string, std::vector<double>> expected;
     LayerData d(c, 1);
     d.verify = true;
     auto &e = expected[c.name];
     if (e.empty()) e = ref::conv_layer(d.shape, d.in, d.weights, d.bias);
+    scale = 0;
+    for (double x : e) scale = std::max(scale, std::abs(x));
     runner(d);
     const double err = ref::max_rel_error(d.out.data(), e);
     return err <= tolerance ? "" : "wrong result: error " + std::to_string(err) + " over tolerance";
+}
+
+// The timed shape (its batch), through the entry point that was timed, run
+// once more after timing with the result read back, at sampled elements
+// against the reference. Image 0 of every batch is the check's image (the
+// same seed), so the check's `scale` normalises the error here too.
+std::string check_timed_layer(LayerData &d, LayerRunner &runner, double tolerance, double scale) {
+    d.verify = true;
+    runner(d);
+    d.verify = false;
+    const ref::Layer &l = d.shape;
+    std::mt19937 rng(17);
+    for (int sample = 0; sample < 4096; ++sample) {  // dense enough to hit a fault in 1 of 100 elements
+        const int n = rng() % l.n, oy = rng() % l.out_h(), ox = rng() % l.out_w(), co = rng() % l.c_out;
+        const double want = ref::conv_layer_at(l, d.in, d.weights, d.bias, n, oy, ox, co);
+        const double got = d.out[((static_cast<std::size_t>(n) * l.out_h() + oy) * l.out_w() + ox) * l.c_out + co];
+        if (!(std::abs(got - want) <= tolerance * scale)) {
+            return "wrong result at the timed batch " + std::to_string(l.n) + ": image " + std::to_string(n) + " (" +
+                   std::to_string(oy) + ", " + std::to_string(ox) + ", " + std::to_string(co) + ") is " +
+                   std::to_string(got) + ", the reference gives " + std::to_string(want);
+        }
+    }
+    return "";
 }
 
 void bench_layer(benchmark::State &state, const std::string &id, const bench::LayerCase &c, int batch,
                  LayerRunner runner, double tolerance, double peak) {
     static std::map<std::string, std::unique_ptr<LayerData>> data;  // per layer and batch, shared by implementations
     auto &d = data[c.name + "/" + std::to_string(batch)];
+    static std::map<std::string, double> scales;  // per layer, from its check
+    double &scale = scales[c.name];
     if (!bench::prepared(state, id, [&] {
             if (!d) d = std::make_unique<LayerData>(c, batch);
-            std::string refusal = check_layer(c, runner, tolerance);
+            std::string refusal = check_layer(c, runner, tolerance, scale);
             if (refusal.empty()) runner(*d);  // warm-up (and oneDNN's primitive)
             return refusal;
         })) {
@@ -201,6 +233,11 @@ void bench_layer(benchmark::State &state, const std::string &id, const bench::La
     for (auto _ : state) {
         runner(*d);
         benchmark::ClobberMemory();
+    }
+    // The timer has stopped with the loop: the check is not timed.
+    if (const std::string wrong = check_timed_layer(*d, runner, tolerance, scale); !wrong.empty()) {
+        state.SkipWithError(wrong.c_str());
+        return;
     }
     using C = benchmark::Counter;
     state.counters["FLOP/s"] = C(d->flops(), C::kIsIterationInvariantRate);

@@ -54,6 +54,31 @@ struct Layer {
     int out_w() const { return (w + 2 * pad - k) / stride + 1; }
 };
 
+// One output element (image n, row oy, column ox, channel co) of a layer:
+// NHWC input, HWIO weights (depthwise: HWC), bias, then ReLU if asked.
+inline double conv_layer_at(const Layer &l, const std::vector<float> &in, const std::vector<float> &weights,
+                            const std::vector<float> &bias, int n, int oy, int ox, int co) {
+    double sum = bias.empty() ? 0.0 : bias[co];
+    for (int ky = 0; ky < l.k; ++ky) {
+        const int iy = oy * l.stride + ky - l.pad;
+        if (iy < 0 || iy >= l.h) continue;
+        for (int kx = 0; kx < l.k; ++kx) {
+            const int ix = ox * l.stride + kx - l.pad;
+            if (ix < 0 || ix >= l.w) continue;
+            const float *pixel = &in[((static_cast<std::size_t>(n) * l.h + iy) * l.w + ix) * l.c_in];
+            if (l.depthwise) {
+                sum += double(weights[(ky * l.k + kx) * l.c_in + co]) * pixel[co];
+                continue;
+            }
+            for (int ci = 0; ci < l.c_in; ++ci) {
+                sum += double(weights[((static_cast<std::size_t>(ky) * l.k + kx) * l.c_in + ci) * l.c_out + co]) *
+                       pixel[ci];
+            }
+        }
+    }
+    return l.relu ? std::max(sum, 0.0) : sum;
+}
+
 inline std::vector<double> conv_layer(const Layer &l, const std::vector<float> &in, const std::vector<float> &weights,
                                       const std::vector<float> &bias) {
     const int oh = l.out_h(), ow = l.out_w();
@@ -62,26 +87,8 @@ inline std::vector<double> conv_layer(const Layer &l, const std::vector<float> &
         for (int oy = 0; oy < oh; ++oy) {
             for (int ox = 0; ox < ow; ++ox) {
                 for (int co = 0; co < l.c_out; ++co) {
-                    double sum = bias.empty() ? 0.0 : bias[co];
-                    for (int ky = 0; ky < l.k; ++ky) {
-                        const int iy = oy * l.stride + ky - l.pad;
-                        if (iy < 0 || iy >= l.h) continue;
-                        for (int kx = 0; kx < l.k; ++kx) {
-                            const int ix = ox * l.stride + kx - l.pad;
-                            if (ix < 0 || ix >= l.w) continue;
-                            const float *pixel = &in[((static_cast<std::size_t>(n) * l.h + iy) * l.w + ix) * l.c_in];
-                            if (l.depthwise) {
-                                sum += double(weights[(ky * l.k + kx) * l.c_in + co]) * pixel[co];
-                                continue;
-                            }
-                            for (int ci = 0; ci < l.c_in; ++ci) {
-                                sum += double(weights[((static_cast<std::size_t>(ky) * l.k + kx) * l.c_in + ci) * l.c_out + co]) *
-                                       pixel[ci];
-                            }
-                        }
-                    }
                     out[((static_cast<std::size_t>(n) * oh + oy) * ow + ox) * l.c_out + co] =
-                        l.relu ? std::max(sum, 0.0) : sum;
+                        conv_layer_at(l, in, weights, bias, n, oy, ox, co);
                 }
             }
         }
