@@ -198,6 +198,7 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
     state.counters["roof_frac"] = C(flops / roof, C::kIsIterationInvariantRate);
     state.counters["bw_frac"] = C(bytes / copy_bw, C::kIsIterationInvariantRate);
     state.counters["passes"] = passes;
+    state.counters["device_roof"] = on_gpu ? 1 : 0;  // roof_frac is of the GPU's copy bandwidth, not the CPU's roofs
     state.SetLabel(std::string(size.name) + " " + probe.shape_string());
 }
 

@@ -66,7 +66,12 @@ fi
 if [ "$only" = all ] || [ "$only" = conv ]; then
     json="build/bench/conv.json"
     start=$SECONDS
-    ./build/bench/sf_conv_bench --benchmark_context="cpu_model=$cpu_model" \
+    # One FMA-peak measurement per job: the stencil suite's, when it ran.
+    peak=()
+    if [ "$only" = all ] && [ -f build/bench/stencils.json ]; then
+        peak=("--fma-peak-f32-gflops=$(.venv/bin/python -c 'import json; print(json.load(open("build/bench/stencils.json"))["context"]["fma_peak_f32_GFLOPs"])')")
+    fi
+    ./build/bench/sf_conv_bench ${peak[@]+"${peak[@]}"} --benchmark_context="cpu_model=$cpu_model" \
         --benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2 \
         --benchmark_out="$json" --benchmark_out_format=json ${args[@]+"${args[@]}"} | progress peak_frac
     echo "[bench] convolution suite ran in $((SECONDS - start)) s"

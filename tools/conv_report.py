@@ -29,15 +29,20 @@ TC_ALGORITHMS = ["cuda_implicit_gemm_tc_tf32", "cuda_implicit_gemm_tc_fp16", "cu
 
 
 def short(impl):
-    """conv_direct_f32_tiled_s1 -> direct; conv_direct_f32_cuda_gpu_tiled_s1 -> cuda_direct;
-    conv_implicit_gemm_f32_cuda_tc_tf32_s1 -> cuda_implicit_gemm_tc_tf32; anchors keep their name."""
-    m = re.match(r"^conv_(?P<a>.+?)_f32_(?:cuda_(?P<sched>.+?)_)?s\d+$", impl) or re.match(r"^conv_(?P<a>.+?)_f32_", impl)
+    """conv_<algorithm>_f32_<schedule>_s<stride> -> the table's column: the algorithm for the host `tiled`
+    schedule (conv_direct_f32_tiled_s1 -> direct), <algorithm>_<schedule> for any other host schedule, so two
+    schedules never share a column; cuda_<algorithm> for CUDA gpu_tiled, cuda_<algorithm>_<schedule> for other
+    CUDA schedules (conv_implicit_gemm_f32_cuda_tc_tf32_s1 -> cuda_implicit_gemm_tc_tf32). Anchors keep their name."""
+    m = re.match(r"^conv_(?P<a>.+?)_f32_(?P<sched>.+)_s\d+$", impl)
     if not m:
         return impl
-    sched = m.groupdict().get("sched")
-    if sched is None:
-        return m["a"]
-    return "cuda_" + m["a"] + ("" if sched == "gpu_tiled" else "_" + sched)
+    a, sched = m["a"], m["sched"]
+    if sched == "tiled":
+        return a
+    if sched.startswith("cuda_"):
+        rest = sched.removeprefix("cuda_")
+        return "cuda_" + a + ("" if rest == "gpu_tiled" else "_" + rest)
+    return a + "_" + sched
 
 
 def load(path):
@@ -62,13 +67,22 @@ def load(path):
     return data["context"], layers, filters
 
 
-def cell(rec, bold=False):
+def cell(rec, bold=False, of_peak=True):
+    """GFLOP/s, with the % of the CPU's FMA peak only where that peak applies (not on GPU rows)."""
     if rec is None:
         return "-"
     if "gflops" not in rec:
         return f"n/a: {rec.get('error', '?')[:60]}"
-    s = f"{rec['gflops']:.0f} ({rec['peak'] * 100:.0f}%)"
+    s = f"{rec['gflops']:.0f}" + (f" ({rec['peak'] * 100:.0f}%)" if of_peak else "")
     return f"**{s}**" if bold else s
+
+
+def host_columns(layers):
+    """The host implementations in this run: the tiled algorithms first, then any other host schedule."""
+    found = dict.fromkeys(impl for (_, _, impl) in layers)
+    extra = [i for i in found if i not in ALGORITHMS and not i.startswith("cuda_") and not i.startswith("cudnn")
+             and i != "onednn"]
+    return ALGORITHMS + extra
 
 
 def layer_order(layers):
@@ -79,21 +93,22 @@ def layer_order(layers):
     return sorted(seen, key=lambda k: (k[1], seen.index(k)))
 
 
-def best_ours(layers, layer, batch, algorithms=ALGORITHMS):
+def best_ours(layers, layer, batch, algorithms):
     recs = [(a, layers.get((layer, batch, a))) for a in algorithms]
     recs = [(a, r) for a, r in recs if r and "gflops" in r]
     return max(recs, key=lambda ar: ar[1]["gflops"]) if recs else (None, None)
 
 
 def layer_table(layers):
-    head = "| layer | batch | shape | " + " | ".join(ALGORITHMS) + " | oneDNN | best / oneDNN |"
+    columns = host_columns(layers)
+    head = "| layer | batch | shape | " + " | ".join(columns) + " | oneDNN | best / oneDNN |"
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for layer, batch in layer_order(layers):
-        algo, best = best_ours(layers, layer, batch)
+        algo, best = best_ours(layers, layer, batch, columns)
         dnn = layers.get((layer, batch, "onednn"))
         ratio = f"{best['gflops'] / dnn['gflops']:.2f}x ({algo})" if best and dnn and "gflops" in dnn else "-"
         label = next((r.get("label", "") for (l, b, _), r in layers.items() if l == layer and b == batch), "")
-        cells = [cell(layers.get((layer, batch, a)), best is not None and a == algo) for a in ALGORITHMS]
+        cells = [cell(layers.get((layer, batch, a)), best is not None and a == algo) for a in columns]
         lines.append(f"| {layer} | {batch} | {label.split(' ', 1)[-1]} | " + " | ".join(cells) + f" | {cell(dnn)} | {ratio} |")
     return "\n".join(lines)
 
@@ -108,8 +123,8 @@ def gpu_layer_table(layers, algorithms=GPU_ALGORITHMS, anchor="cudnn"):
         algo, best = best_ours(layers, layer, batch, algorithms)
         ref = layers.get((layer, batch, anchor))
         ratio = f"{best['gflops'] / ref['gflops']:.2f}x ({algo})" if best and ref and "gflops" in ref else "-"
-        cells = [cell(layers.get((layer, batch, a)), best is not None and a == algo) for a in GPU_ALGORITHMS]
-        lines.append(f"| {layer} | {batch} | " + " | ".join(cells) + f" | {cell(ref)} | {ratio} |")
+        cells = [cell(layers.get((layer, batch, a)), best is not None and a == algo, of_peak=False) for a in algorithms]
+        lines.append(f"| {layer} | {batch} | " + " | ".join(cells) + f" | {cell(ref, of_peak=False)} | {ratio} |")
     return "\n".join(lines)
 
 
@@ -119,16 +134,17 @@ def geomean(xs):
 
 def layer_ratios(layers):
     out = []
+    columns = host_columns(layers)
     for batch in sorted({b for _, b, _ in layers}):
-        best_r, per_algo = [], {a: [] for a in ALGORITHMS}
+        best_r, per_algo = [], {a: [] for a in columns}
         for layer, b in layer_order(layers):
             dnn = layers.get((layer, b, "onednn"))
             if b != batch or not dnn or "gflops" not in dnn:
                 continue
-            _, best = best_ours(layers, layer, b)
+            _, best = best_ours(layers, layer, b, columns)
             if best:
                 best_r.append((layer, best["gflops"] / dnn["gflops"]))
-            for a in ALGORITHMS:
+            for a in columns:
                 r = layers.get((layer, b, a))
                 if r and "gflops" in r:
                     per_algo[a].append(r["gflops"] / dnn["gflops"])
@@ -154,7 +170,7 @@ def filter_table(filters):
 
 def plot_layers(layers, peak, path):
     keys = [k for k in layer_order(layers) if k[1] == max(b for _, b, _ in layers)]
-    impls = ALGORITHMS + ["onednn"]
+    impls = host_columns(layers) + ["onednn"]
     fig, ax = plt.subplots(figsize=(max(10, 1.1 * len(keys)), 6))
     width = 0.8 / len(impls)
     for j, impl in enumerate(impls):
@@ -197,7 +213,7 @@ def main():
         "checked against the plain-loop reference first. Filters: clamp boundary, 3840x2160x3 planar f32; "
         "OpenCV runs on each plane.", "",
         "## Layers", "", layer_table(layers), "", "## Ratio to oneDNN (same run)", "", layer_ratios(layers), "",
-        "## GPU layers (CUDA, on tensors already in device memory; % is of the CPU peak)", "",
+        "## GPU layers (CUDA, on tensors already in device memory; GFLOP/s only: the GPU's peak is not measured)", "",
         gpu_layer_table(layers), "",
         "## Tensor-core layers (against cuDNN on TF32 tensor cores, same conditions)", "",
         gpu_layer_table(layers, TC_ALGORITHMS, "cudnn_tf32"), "",

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 NAME = re.compile(
-    r"^(?P<kernel>(?P<shape>[a-z]+\dd\dr)_(?P<dtype>f\d\d))_(?P<sched>[a-z0-9_-]+?)_t(?P<depth>\d+)/(?P<size>[a-z]+)"
+    r"^(?P<kernel>(?P<shape>[a-z]+\d+d\d+r)_(?P<dtype>f\d\d))_(?P<sched>[a-z0-9_-]+?)_t(?P<depth>\d+)/(?P<size>[a-z]+)"
 )
 # Column order: Halide hand schedules, Halide autoschedulers, Kokkos, hand-written, the rest.
 ORDER = ["naive", "tiled", "temporal_t2", "temporal_t4", "temporal_t8",
@@ -41,9 +41,11 @@ def load(path):
     with open(path) as f:
         data = json.load(f)
     recs = {}
+    unparsed = []
     for b in data["benchmarks"]:
         m = NAME.match(b["name"])
         if not m:
+            unparsed.append(b["name"])
             continue
         key = (m["kernel"], m["size"], impl_name(m["sched"], int(m["depth"])))
         rec = recs.setdefault(key, {"shape": m["shape"], "dtype": m["dtype"], "sched": m["sched"],
@@ -54,16 +56,24 @@ def load(path):
         agg = b.get("aggregate_name")
         if agg == "median" or (b.get("run_type") == "iteration" and "median" not in rec):
             rec.update(median=b["cell_steps/s"], roof_frac=b["roof_frac"], flops=b["FLOP/s"],
-                       bw_frac=b["bw_frac"], ai=b["ai"], label=b.get("label", ""))
+                       bw_frac=b["bw_frac"], ai=b["ai"], label=b.get("label", ""),
+                       device_roof=bool(b.get("device_roof", 0)))
         elif agg == "cv":
             rec["cv"] = b["cell_steps/s"]
+    if unparsed:
+        # A row the report cannot place must not vanish from it silently.
+        sys.exit(f"report.py: {len(unparsed)} benchmark name(s) do not parse as <shape>_<dtype>_<schedule>_t<depth>/"
+                 f"<size>: {', '.join(dict.fromkeys(unparsed))}")
     df = pd.DataFrame([{"kernel": k, "size": s, "impl": i, **r} for (k, s, i), r in recs.items()])
     ctx = data["context"]
     # Which roof bounds a kernel: memory (m) below the machine balance, FMA (c) above.
     balance = {d: float(ctx.get(f"fma_peak_{d}_GFLOPs", "nan")) / float(ctx.get("copy_bw_roof_GBps", "nan"))
                for d in ("f32", "f64")}
     if "ai" in df:
-        df["bound"] = ["c" if ai >= balance[d] else "m" for ai, d in zip(df["ai"], df["dtype"])]
+        # GPU rows are measured against the GPU's copy bandwidth: `d`, not a CPU roof.
+        on_device = df["device_roof"] if "device_roof" in df else pd.Series([False] * len(df), index=df.index)
+        df["bound"] = ["d" if dev is True else ("c" if ai >= balance[d] else "m")
+                       for ai, d, dev in zip(df["ai"], df["dtype"], on_device)]
     return ctx, df
 
 
@@ -179,7 +189,9 @@ variation, · % of the roofline: min(FMA peak, ai x copy bandwidth), where ai is
 FLOP (2 per coefficient per cell-step) over the compulsory DRAM bytes (one read
 and one write of the grid per pass; fusing T steps multiplies ai by T). The
 letter says which roof applies: `m` memory (ai below the machine balance, FMA
-peak / copy bandwidth), `c` compute (ai above it).
+peak / copy bandwidth), `c` compute (ai above it), `d` device: a GPU row on
+grids in device memory, against the GPU's copy bandwidth measured in the same
+run (its FMA peak is not measured), not the CPU's roofs.
 `small` grids fit the LLC, so they can pass 100% of the DRAM roof. Best per
 row in bold. `n/a` cells give the reason a kernel did not run (an
 autoscheduled kernel refuses grids smaller than its tiles). A kernel whose
