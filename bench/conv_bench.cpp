@@ -336,7 +336,7 @@ int main(int argc, char **argv) {
     app.add_option("--fma-peak-f32-gflops", given_peak_gflops,
                    "The f32 FMA peak the stencil suite measured in the same job (same threads and ISA), so both "
                    "suites divide by one measurement; measured here when absent")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1.0, 1.0e7));  // GFLOP/s; CLI::PositiveNumber would print a 309-digit bound
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
