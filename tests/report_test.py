@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The report tools on synthetic benchmark JSON (unittest, run by ctest with the project's .venv):
+each table reads its own columns, no schedule overwrites another's column, GPU rows carry no CPU
+roof or % of the CPU peak, and a benchmark name the stencil report cannot parse is an error."""
+import json
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+
+
+def run(script, *args):
+    return subprocess.run([sys.executable, str(TOOLS / script), *args], capture_output=True, text=True)
+
+
+def median(name, **counters):
+    return {"name": name + "/real_time", "run_type": "aggregate", "aggregate_name": "median", **counters}
+
+
+class ConvReport(unittest.TestCase):
+    def report(self, benchmarks):
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "conv.json"
+            path.write_text(json.dumps({"context": {"fma_peak_f32_GFLOPs": "100"}, "benchmarks": benchmarks}))
+            r = run("conv_report.py", str(path), "--out-dir", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return (Path(d) / "conv.md").read_text()
+
+    def rows(self, md, heading):
+        section = md.split(heading, 1)[1].split("\n## ", 1)[0]
+        return [line for line in section.splitlines() if line.startswith("| res2_3x3")]
+
+    def test_each_table_reads_its_own_columns(self):
+        layer = "layer/res2_3x3/b1/"
+        gflops = {"conv_direct_f32_tiled_s1": 50, "conv_direct_f32_naive_s1": 5, "onednn": 60,
+                  "conv_direct_f32_cuda_gpu_tiled_s1": 1000, "cudnn": 2000,
+                  "conv_implicit_gemm_f32_cuda_tc_tf32_s1": 3000, "cudnn_tf32": 4000}
+        md = self.report([median(layer + impl, **{"FLOP/s": g * 1e9, "peak_frac": g / 100.0, "label": "N1 x"})
+                          for impl, g in gflops.items()])
+        host = self.rows(md, "## Layers")[0]
+        self.assertIn("**50 (50%)**", host)      # tiled's own number, not overwritten by naive's
+        self.assertIn("| 5 (5%) |", host)        # naive in a column of its own
+        self.assertIn("0.83x (direct)", host)
+        gpu = self.rows(md, "## GPU layers")[0]
+        self.assertIn("**1000** | - | 2000 |", gpu)  # no % of the CPU peak on GPU rows
+        tc = self.rows(md, "## Tensor-core layers")[0]
+        self.assertIn("**3000** | - | - | 4000 | 0.75x", tc)  # tc columns, not CUDA direct's numbers
+        self.assertNotIn("1000", tc)
+
+
+class StencilReport(unittest.TestCase):
+    def write(self, d, names):
+        counters = {"cell_steps/s": 1e9, "roof_frac": 0.5, "FLOP/s": 1e10, "bw_frac": 0.5, "ai": 1.25}
+        benchmarks = [median(n, **counters, device_roof=1 if "cuda" in n else 0, label="large 8x8") for n in names]
+        ctx = {"fma_peak_f32_GFLOPs": "200", "fma_peak_f64_GFLOPs": "100", "copy_bw_roof_GBps": "30"}
+        path = Path(d) / "stencils.json"
+        path.write_text(json.dumps({"context": ctx, "benchmarks": benchmarks}))
+        return path
+
+    def test_gpu_rows_are_labelled_by_the_device_roof(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = self.write(d, ["star2d1r_f32_tiled_t1/large", "star2d1r_f32_cuda_gpu_tiled_t1/large"])
+            r = run("report.py", "report", str(path), "--out-dir", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            row = next(line for line in r.stdout.splitlines() if line.startswith("| star2d1r_f32 | large"))
+            cells = [c.strip() for c in row.split("|")[3:-1]]
+            self.assertTrue(cells[0].endswith("50% m"), cells)   # tiled: the CPU's memory roof
+            self.assertTrue(cells[1].endswith("50% d"), cells)   # cuda: the device's, never m or c
+
+    def test_unparsed_names_are_an_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = self.write(d, ["star2d1r_f32_tiled_t1/large", "mystery_kernel/large", "star3d12r_f64_omp_t1/small"])
+            r = run("report.py", "report", str(path), "--out-dir", d)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("mystery_kernel/large", r.stderr)
+            self.assertNotIn("star3d12r", r.stderr)  # a two-digit radius parses
+
+
+if __name__ == "__main__":
+    unittest.main()
