@@ -1,14 +1,12 @@
 // The glue between the catalog's kernel signature and the Kokkos code:
 // initializes Kokkos on first use, wraps the caller's grids in Views (copying
 // to the execution space's memory when that is not host memory), builds the
-// point expression and hands it to the policy. Included by the generated
-// per-policy translation units only.
+// point expression and hands it to the policy type. Included by the generated
+// per-policy translation units only, after the policy's header.
 #pragma once
 
+#include "grid_ref.hpp"
 #include "kokkos_kernel.h"
-#include "policies/flat.hpp"
-#include "policies/temporal.hpp"
-#include "policies/tiled.hpp"
 #include "stencil_point.hpp"
 
 namespace stencilforge::kokkos {
@@ -17,8 +15,8 @@ namespace stencilforge::kokkos {
 // at the first call (set_num_threads() before the first run to change it).
 void ensure_initialized();
 
-template <Policy Pol, Pattern P, int R, int D, typename T, int Depth>
-int stencil(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out) {
+template <class Policy, Pattern P, int R, int D, typename T, int Depth>
+int kokkos_entry(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out) {
     // Whole, dense, same-shape grids only (what run() passes).
     for (int d = 0; d < D; ++d) {
         if (in->dim[d].min != 0 || out->dim[d].min != 0 || in->dim[d].extent != out->dim[d].extent) {
@@ -40,15 +38,7 @@ int stencil(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out) 
     point.nx = nx, point.ny = ny, point.nz = nz;
     const GridRef<const T> src{dev_in, nx, ny, nz};
     const GridRef<T> dst{dev_out, nx, ny, nz};
-    if constexpr (Pol == Policy::flat) {
-        static_assert(Depth == 1, "flat does one step per pass");
-        flat_step<D>(point, src, dst);
-    } else if constexpr (Pol == Policy::tiled) {
-        static_assert(Depth == 1, "tiled does one step per pass");
-        tiled_step<D>(point, src, dst);
-    } else {
-        temporal_pass<D, R, Depth>(point, src, dst);
-    }
+    Policy::template pass<D, R, Depth>(point, src, dst);
     Kokkos::fence();
     Kokkos::deep_copy(host_out, dev_out);
     return 0;

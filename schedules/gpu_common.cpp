@@ -1,5 +1,6 @@
 // The GPU helpers of gpu_common.h, shared by the stencil and convolution GPU schedules.
 #include "gpu_common.h"
+#include "schedule.h"
 
 namespace stencilforge::schedules {
 
@@ -37,6 +38,18 @@ void require_gpu(const Target &target, const char *schedule) {
         throw CompileError(std::string("schedule ") + schedule + " needs a GPU target (cuda or opencl), got " +
                            target.to_string());
     }
+}
+
+// One thread per cell of a tile_x x tile_y (x tile_z) block (schedule.h).
+GpuBlocks gpu_tile_all(Func f, const std::vector<Var> &v, const Knobs &k) {
+    Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), zo("zo"), zi("zi");
+    const int tx = k.pick(k.tile_x, 32), ty = k.pick(k.tile_y, 8), tz = k.pick(k.tile_z, 2);
+    if (v.size() == 2) {
+        f.gpu_tile(v[0], v[1], xo, yo, xi, yi, tx, ty, TailStrategy::GuardWithIf);
+        return {xo, {tx, ty}};
+    }
+    f.gpu_tile(v[0], v[1], v[2], xo, yo, zo, xi, yi, zi, tx, ty / 2, tz, TailStrategy::GuardWithIf);
+    return {xo, {tx, ty / 2, tz}};
 }
 
 }  // namespace stencilforge::schedules

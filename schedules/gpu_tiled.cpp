@@ -9,17 +9,6 @@ namespace stencilforge::schedules {
 
 using namespace Halide;
 
-GpuBlocks gpu_tile_all(Func f, const std::vector<Var> &v, const Knobs &k) {
-    Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), zo("zo"), zi("zi");
-    const int tx = k.pick(k.tile_x, 32), ty = k.pick(k.tile_y, 8), tz = k.pick(k.tile_z, 2);
-    if (v.size() == 2) {
-        f.gpu_tile(v[0], v[1], xo, yo, xi, yi, tx, ty, TailStrategy::GuardWithIf);
-        return {xo, {tx, ty}};
-    }
-    f.gpu_tile(v[0], v[1], v[2], xo, yo, zo, xi, yi, zi, tx, ty / 2, tz, TailStrategy::GuardWithIf);
-    return {xo, {tx, ty / 2, tz}};
-}
-
 static void gpu_tiled(StencilContext &ctx) {
     require_gpu(ctx.target, "gpu_tiled");
     auto &steps = ctx.stages.steps;

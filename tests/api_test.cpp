@@ -303,3 +303,33 @@ TEST(GridType, OwnsAlignedZeroedStorage) {
 }
 
 }  // namespace
+
+// The prepared handle: resolved once, run many times, the same answer as the
+// reference for a step count that needs a remainder pass, on an awkward grid.
+TEST(Prepared, RunsThePlanItResolvedOnce) {
+    const std::int64_t nx = 37, ny = 23;
+    const auto in = sf_test::random_grid<float>(nx * ny, 11);
+    const auto c = sf_test::random_coefficients(5, 5);
+    const PreparedStencil prepared(kTemporal8, 19);  // 2 passes of T=8, then the remainder's 3 steps
+    ASSERT_EQ(prepared.plan().size(), 3u);
+    EXPECT_EQ(prepared.plan()[0].variant->name, kTemporal8);
+    EXPECT_EQ(prepared.plan()[0].passes, 2);
+    EXPECT_EQ(prepared.steps(), 19);
+    const auto ref = reference::apply(in, nx, ny, 1, 2, false, 1, c, 19);
+    Workspace ws;
+    for (int repeat = 0; repeat < 3; ++repeat) {
+        std::vector<float> out(nx * ny, 42.0f);
+        prepared.run(ConstGridView(in.data(), {nx, ny}), GridView(out.data(), {nx, ny}), c, ws);
+        EXPECT_LE(sf_test::max_rel_error(out, ref), sf_test::tolerance<float>()) << "repeat " << repeat;
+    }
+    // Grids are checked at each run, as by the free run().
+    std::vector<float> small(4 * 4);
+    EXPECT_THROW(prepared.run(ConstGridView(small.data(), {4, 4}), GridView(small.data(), {4, 4}), c, ws), Error);
+}
+
+TEST(Prepared, RefusesWhatRunRefuses) {
+    EXPECT_THROW(PreparedStencil("star2d1r_f32_tiledd_t1", 1), Error);
+    EXPECT_THROW(PreparedStencil(kStar, -1), Error);
+    EXPECT_THROW(PreparedStencil(kStar, kMaxSteps + 1), Error);
+    EXPECT_TRUE(PreparedStencil(kStar, 0).plan().empty());
+}

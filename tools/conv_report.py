@@ -21,28 +21,35 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sfcatalog  # noqa: E402
+
+CATALOG = sfcatalog.load()
+
 LAYER = re.compile(r"^layer/(?P<layer>[^/]+)/b(?P<batch>\d+)/(?P<impl>[^/]+)")
 FILTER = re.compile(r"^filter/(?P<filter>[^/]+)/(?P<impl>[^/]+)")
-ALGORITHMS = ["direct", "im2col_gemm", "winograd_f2x2", "winograd_f4x4"]
-GPU_ALGORITHMS = ["cuda_direct", "cuda_im2col_gemm"]
-TC_ALGORITHMS = ["cuda_implicit_gemm_tc_tf32", "cuda_implicit_gemm_tc_fp16", "cuda_implicit_gemm_tc_bf16"]
 
 
 def short(impl):
-    """conv_<algorithm>_f32_<schedule>_s<stride> -> the table's column: the algorithm for the host `tiled`
-    schedule (conv_direct_f32_tiled_s1 -> direct), <algorithm>_<schedule> for any other host schedule, so two
-    schedules never share a column; cuda_<algorithm> for CUDA gpu_tiled, cuda_<algorithm>_<schedule> for other
-    CUDA schedules (conv_implicit_gemm_f32_cuda_tc_tf32_s1 -> cuda_implicit_gemm_tc_tf32). Anchors keep their name."""
-    m = re.match(r"^conv_(?P<a>.+?)_f32_(?P<sched>.+)_s\d+$", impl)
-    if not m:
+    """A catalog conv variant -> the table's column: the algorithm for the host `tiled` schedule
+    (conv_direct_f32_tiled_s1 -> direct), <algorithm>_<schedule> for any other host schedule, so two schedules
+    never share a column; <device>_<algorithm> for a device's gpu_tiled, <device>_<algorithm>_<schedule> for its
+    other schedules (conv_implicit_gemm_f32_cuda_tc_tf32_s1 -> cuda_implicit_gemm_tc_tf32). Anchors (not in the
+    catalog) keep their name. The parts come from the catalog's fields (tools/sfcatalog), not from the name."""
+    v = CATALOG.find_conv(impl)
+    if v is None:
         return impl
-    a, sched = m["a"], m["sched"]
-    if sched == "tiled":
-        return a
-    if sched.startswith("cuda_"):
-        rest = sched.removeprefix("cuda_")
-        return "cuda_" + a + ("" if rest == "gpu_tiled" else "_" + rest)
-    return a + "_" + sched
+    a = v.algorithm.removeprefix("conv_")
+    if v.device == "host":
+        return a if v.base_schedule == "tiled" else f"{a}_{v.base_schedule}"
+    return f"{v.device}_{a}" + ("" if v.base_schedule == "gpu_tiled" else f"_{v.base_schedule}")
+
+
+# The table columns, in catalog order: host tiled layer algorithms, CUDA Halide layers, CUDA tensor-core layers.
+_LAYERS = [v for v in CATALOG.conv_variants if v.family == "layer"]
+ALGORITHMS = list(dict.fromkeys(short(v.name) for v in _LAYERS if v.device == "host" and v.base_schedule == "tiled"))
+GPU_ALGORITHMS = list(dict.fromkeys(short(v.name) for v in _LAYERS if v.device == "cuda" and v.engine == "halide"))
+TC_ALGORITHMS = list(dict.fromkeys(short(v.name) for v in _LAYERS if v.device == "cuda" and v.engine == "handwritten"))
 
 
 def load(path):

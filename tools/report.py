@@ -11,7 +11,6 @@
 """
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -21,19 +20,21 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-NAME = re.compile(
-    r"^(?P<kernel>(?P<shape>[a-z]+\d+d\d+r)_(?P<dtype>f\d\d))_(?P<sched>[a-z0-9_-]+?)_t(?P<depth>\d+)/(?P<size>[a-z]+)"
-)
-# Column order: Halide hand schedules, Halide autoschedulers, Kokkos, hand-written, the rest.
-ORDER = ["naive", "tiled", "temporal_t2", "temporal_t4", "temporal_t8",
-         "mullapudi2016", "mullapudi2016_t4", "adams2019", "adams2019_t4", "li2018", "li2018_t4",
-         "kokkos-flat", "kokkos-tiled", "kokkos-temporal_t2", "kokkos-temporal_t4", "kokkos-temporal_t8", "omp",
-         "opencl_gpu_tiled", "opencl_gpu_smem", "cuda_gpu_tiled", "cuda_gpu_smem"]
-AUTOSCHEDULERS = ("mullapudi2016", "adams2019", "li2018")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sfcatalog  # noqa: E402  (the catalog: what each benchmarked variant is, read from catalog.json)
+
+CATALOG = sfcatalog.load()
+# Column order: the catalog's (Halide hand schedules, autoschedulers, GPU, hand-written, Kokkos, omp).
+ORDER = CATALOG.schedule_order()
+AUTOSCHEDULERS = tuple(dict.fromkeys(v.impl for v in CATALOG.variants if v.autoscheduler))
 
 
-def impl_name(sched, depth):
-    return sched if depth == 1 else f"{sched}_t{depth}"
+def parse_name(name):
+    """'<variant>/<size>[/...]' -> (the catalog's variant, size), or None when the variant is not in the catalog."""
+    variant, _, rest = name.partition("/")
+    v = CATALOG.find(variant)
+    size = rest.split("/", 1)[0]
+    return (v, size) if v and size else None
 
 
 def load(path):
@@ -43,13 +44,13 @@ def load(path):
     recs = {}
     unparsed = []
     for b in data["benchmarks"]:
-        m = NAME.match(b["name"])
-        if not m:
+        parsed = parse_name(b["name"])
+        if not parsed:
             unparsed.append(b["name"])
             continue
-        key = (m["kernel"], m["size"], impl_name(m["sched"], int(m["depth"])))
-        rec = recs.setdefault(key, {"shape": m["shape"], "dtype": m["dtype"], "sched": m["sched"],
-                                    "depth": int(m["depth"])})
+        v, size = parsed
+        key = (f"{v.shape}_{v.dtype}", size, v.impl)
+        rec = recs.setdefault(key, {"shape": v.shape, "dtype": v.dtype, "sched": v.schedule, "depth": v.depth})
         if b.get("error_occurred"):
             rec["error"] = b.get("error_message", "error")
             continue
@@ -62,8 +63,8 @@ def load(path):
             rec["cv"] = b["cell_steps/s"]
     if unparsed:
         # A row the report cannot place must not vanish from it silently.
-        sys.exit(f"report.py: {len(unparsed)} benchmark name(s) do not parse as <shape>_<dtype>_<schedule>_t<depth>/"
-                 f"<size>: {', '.join(dict.fromkeys(unparsed))}")
+        sys.exit(f"report.py: {len(unparsed)} benchmark name(s) are not <catalog variant>/<size>: "
+                 f"{', '.join(dict.fromkeys(unparsed))}")
     df = pd.DataFrame([{"kernel": k, "size": s, "impl": i, **r} for (k, s, i), r in recs.items()])
     ctx = data["context"]
     # Which roof bounds a kernel: memory (m) below the machine balance, FMA (c) above.
@@ -152,7 +153,7 @@ def ratios(df):
             if ok(get(t)) and best_single:
                 parts.append(f"{t} / best single-step = {get(t)['median'] / best_single:.2f}x")
         hand = [get(i)["median"] for i in ("tiled", "temporal_t2", "temporal_t4", "temporal_t8") if ok(get(i))]
-        auto = [(i, get(i)["median"]) for i in ordered_impls(df) if i.startswith(AUTOSCHEDULERS) and ok(get(i))]
+        auto = [(i, get(i)["median"]) for i in ordered_impls(df) if i in AUTOSCHEDULERS and ok(get(i))]
         if hand and auto:
             name, rate = max(auto, key=lambda x: x[1])
             parts.append(f"best autoscheduler ({name}) / best hand schedule = {rate / max(hand):.2f}x")

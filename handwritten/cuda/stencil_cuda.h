@@ -1,6 +1,7 @@
-// The hand-written CUDA stencils as the runtime's kernel table sees them:
-// one function template per schedule with a Halide pipeline's signature,
-// instantiated (by nvcc, in the schedule's .cu file) for each catalog variant.
+// The hand-written CUDA stencils as the runtime's kernel table sees them: one
+// function template with a Halide pipeline's signature, its schedule a type,
+// instantiated (by nvcc, in a unit tools/sfcatalog generates per schedule)
+// for each catalog variant.
 #pragma once
 
 #include "HalideRuntime.h"
@@ -8,17 +9,9 @@
 
 namespace stencilforge::handwritten {
 
-template <Pattern P, int R, int D, typename T, int Depth>
-int cuda_hw_naive(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
-template <Pattern P, int R, int D, typename T, int Depth>
-int cuda_hw_smem(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
-template <Pattern P, int R, int D, typename T, int Depth>
-int cuda_hw_stream25d(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
-template <Pattern P, int R, int D, typename T, int Depth>
-int cuda_hw_temporal(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
-template <Pattern P, int R, int D, typename T, int Depth>
-int cuda_hw_tc_dmma(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
-template <Pattern P, int R, int D, typename T, int Depth>
-int cuda_hw_tc_tf32(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
+// `Schedule` is a type in stencilforge::handwritten::cuda (stencil_launch.cuh,
+// tensorcore/stencil_tc_launch.cuh) that the catalog row names as its policy.
+template <class Schedule, Pattern P, int R, int D, typename T, int Depth>
+int cuda_entry(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
 
 }  // namespace stencilforge::handwritten

@@ -122,15 +122,12 @@ int run_kernel(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *ou
 
 }  // namespace stencilforge::handwritten::cuda
 
-// The catalog's entry points (stencil_cuda.h), defined once per schedule.
-#define SF_DEFINE_CUDA_ENTRY(name, Schedule)                                                              \
-    namespace stencilforge::handwritten {                                                                 \
-    template <Pattern P, int R, int D, typename T, int Depth>                                             \
-    int name(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out) {                       \
-        return cuda::run_kernel<cuda::Schedule, P, R, D, T, Depth>(in, coeffs, out);                      \
-    }                                                                                                     \
-    }
-// One explicit instantiation of entry `name` (the generated *_instances.inc use this).
-#define SF_CUDA_INSTANCE(name, P, R, D, T, Depth)                                                          \
-    template int stencilforge::handwritten::name<P, R, D, T, Depth>(halide_buffer_t *, halide_buffer_t *, \
-                                                                    halide_buffer_t *);
+// The catalog's uniform entry (stencil_cuda.h): a schedule is a type with a
+// static launch<P, R, D, T, Depth>(Launch &); tools/sfcatalog generates one
+// unit per schedule that instantiates this for the catalog's variants.
+namespace stencilforge::handwritten {
+template <class Schedule, Pattern P, int R, int D, typename T, int Depth>
+int cuda_entry(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out) {
+    return cuda::run_kernel<Schedule, P, R, D, T, Depth>(in, coeffs, out);
+}
+}  // namespace stencilforge::handwritten

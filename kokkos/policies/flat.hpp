@@ -24,4 +24,13 @@ void flat_step(const Point &point, const GridRef<const T> &in, const GridRef<T> 
     }
 }
 
+// The policy type the catalog names (kokkos-flat).
+struct Flat {
+    template <int D, int R, int Depth, class Point, typename T>
+    static void pass(const Point &point, const GridRef<const T> &in, const GridRef<T> &out) {
+        static_assert(Depth == 1, "flat does one step per pass");
+        flat_step<D>(point, in, out);
+    }
+};
+
 }  // namespace stencilforge::kokkos

@@ -98,4 +98,12 @@ void temporal_pass(const Point &point, const GridRef<const T> &in, const GridRef
     });
 }
 
+// The policy type the catalog names (kokkos-temporal).
+struct Temporal {
+    template <int D, int R, int Depth, class Point, typename T>
+    static void pass(const Point &point, const GridRef<const T> &in, const GridRef<T> &out) {
+        temporal_pass<D, R, Depth>(point, in, out);
+    }
+};
+
 }  // namespace stencilforge::kokkos

@@ -51,4 +51,13 @@ void tiled_step(const Point &point, const GridRef<const T> &in, const GridRef<T>
     copy_ring<R>(in, out);
 }
 
+// The policy type the catalog names (kokkos-tiled).
+struct Tiled {
+    template <int D, int R, int Depth, class Point, typename T>
+    static void pass(const Point &point, const GridRef<const T> &in, const GridRef<T> &out) {
+        static_assert(Depth == 1, "tiled does one step per pass");
+        tiled_step<D>(point, in, out);
+    }
+};
+
 }  // namespace stencilforge::kokkos

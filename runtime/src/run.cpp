@@ -85,11 +85,13 @@ std::string kernel_label(const VariantInfo &asked, const VariantInfo &v) {
 
 // `to` by reference: a device kernel attaches its device allocation to it,
 // and the data must still be there for the next pass or the copy back.
+using Kernel = PreparedStencil::Kernel;
+
 template <typename T>
-void call_one(const VariantInfo &asked, const VariantInfo &v, Halide::Runtime::Buffer<T> &from,
+void call_one(const VariantInfo &asked, const VariantInfo &v, Kernel kernel, Halide::Runtime::Buffer<T> &from,
               Halide::Runtime::Buffer<T> &coeffs, Halide::Runtime::Buffer<T> &to) {
     detail::prepare_halide_call();
-    const int rc = detail::kernel_for(v)(from.raw_buffer(), coeffs.raw_buffer(), to.raw_buffer());
+    const int rc = kernel(from.raw_buffer(), coeffs.raw_buffer(), to.raw_buffer());
     if (rc == halide_error_code_access_out_of_bounds && !v.autoscheduler.empty()) {
         // Halide's bounds check runs before any store: nothing was written.
         std::vector<std::int64_t> extents;
@@ -108,16 +110,16 @@ void call_one(const VariantInfo &asked, const VariantInfo &v, Halide::Runtime::B
 // ending at the grid's edge (overlapping cells get the same values twice).
 // The input is always the whole grid, so each window sees its true neighbours.
 template <typename T>
-void call_kernel(const VariantInfo &asked, const VariantInfo &v, Halide::Runtime::Buffer<T> &from,
+void call_kernel(const VariantInfo &asked, const VariantInfo &v, Kernel kernel, Halide::Runtime::Buffer<T> &from,
                  Halide::Runtime::Buffer<T> &coeffs, Halide::Runtime::Buffer<T> &to) {
     const int g = v.x_granule, w = to.dim(0).extent();
     if (g <= 1 || w % g == 0 || w < g) {
-        call_one(asked, v, from, coeffs, to);
+        call_one(asked, v, kernel, from, coeffs, to);
         return;
     }
     auto left = to.cropped(0, 0, w - w % g), right = to.cropped(0, w - g, g);
-    call_one(asked, v, from, coeffs, left);
-    call_one(asked, v, from, coeffs, right);
+    call_one(asked, v, kernel, from, coeffs, left);
+    call_one(asked, v, kernel, from, coeffs, right);
 }
 
 // How many scratch grids a plan needs. A kernel that refuses a grid does so
@@ -134,7 +136,8 @@ std::size_t scratch_grids(const std::vector<PlanStage> &plan) {
 // Runs every pass of the plan, ping-ponging so the last lands in `dst`;
 // `progress` is asked between passes whether to go on.
 template <typename T>
-void run_passes(const VariantInfo &asked, const std::vector<PlanStage> &plan, Halide::Runtime::Buffer<T> &src,
+void run_passes(const VariantInfo &asked, const std::vector<PlanStage> &plan, const std::vector<Kernel> &kernels,
+                Halide::Runtime::Buffer<T> &src,
                 Halide::Runtime::Buffer<T> &coeffs, Halide::Runtime::Buffer<T> &dst,
                 std::vector<Halide::Runtime::Buffer<T>> &scratch, const Progress &progress) {
     const std::int64_t n = count_passes(plan);
@@ -142,7 +145,8 @@ void run_passes(const VariantInfo &asked, const std::vector<PlanStage> &plan, Ha
     for (const auto &stage : plan) total_steps += stage.passes * stage.variant->depth;
     const bool one_kernel = plan.size() == 1;
     Halide::Runtime::Buffer<T> *from = &src;
-    for (const auto &stage : plan) {
+    for (std::size_t s = 0; s < plan.size(); ++s) {
+        const PlanStage &stage = plan[s];
         for (std::int64_t p = 0; p < stage.passes; ++p, ++i) {
             if (progress && !progress(steps_done, total_steps)) {
                 throw Cancelled("kernel '" + asked.name + "': stopped after " + std::to_string(steps_done) + " of " +
@@ -152,7 +156,7 @@ void run_passes(const VariantInfo &asked, const std::vector<PlanStage> &plan, Ha
             Halide::Runtime::Buffer<T> *to = left == 0 ? &dst
                                              : one_kernel ? (left % 2 == 0 ? &dst : &scratch[0])
                                                           : &scratch[left % static_cast<std::int64_t>(scratch.size())];
-            call_kernel(asked, *stage.variant, *from, coeffs, *to);
+            call_kernel(asked, *stage.variant, kernels[s], *from, coeffs, *to);
             from = to;
             steps_done += stage.variant->depth;
         }
@@ -167,7 +171,8 @@ std::vector<int> shape_of(const ConstGridView &g) {
 }
 
 template <typename T>
-void run_host_grids(const VariantInfo &asked, const std::vector<PlanStage> &plan, const ConstGridView &in,
+void run_host_grids(const VariantInfo &asked, const std::vector<PlanStage> &plan, const std::vector<Kernel> &kernels,
+                    const ConstGridView &in,
                     const GridView &out, std::span<const double> coefficients, Workspace &workspace,
                     const Progress &progress) {
     const std::vector<int> shape = shape_of(in);
@@ -202,7 +207,7 @@ void run_host_grids(const VariantInfo &asked, const std::vector<PlanStage> &plan
             fail("waiting for the input copies failed (CUresult " + std::to_string(rc) + ")");
         }
     }
-    run_passes(asked, plan, src, coeffs, dst, scratch, progress);
+    run_passes(asked, plan, kernels, src, coeffs, dst, scratch, progress);
     // A device kernel leaves its result on the device; the caller reads host memory.
     if (dst.device_dirty()) {
         if (cuda) {
@@ -220,7 +225,8 @@ void run_host_grids(const VariantInfo &asked, const std::vector<PlanStage> &plan
 // Grids in CUDA device memory: wrapped, never copied; scratch grids are
 // device-only allocations (no host memory at all).
 template <typename T>
-void run_device_grids(const VariantInfo &asked, const std::vector<PlanStage> &plan, const ConstGridView &in,
+void run_device_grids(const VariantInfo &asked, const std::vector<PlanStage> &plan, const std::vector<Kernel> &kernels,
+                      const ConstGridView &in,
                       const GridView &out, std::span<const double> coefficients) {
     const halide_device_interface_t *cuda = halide_cuda_device_interface();
     const std::vector<int> shape = shape_of(in);
@@ -243,7 +249,7 @@ void run_device_grids(const VariantInfo &asked, const std::vector<PlanStage> &pl
                 fail("allocating a device scratch grid failed" + detail::halide_failure(rc));
             }
         }
-        run_passes(asked, plan, src, coeffs, dst, scratch, Progress{});
+        run_passes(asked, plan, kernels, src, coeffs, dst, scratch, Progress{});
         if (const int rc = detail::cuda_synchronize(); rc != 0) {
             fail("waiting for the CUDA stream failed (CUresult " + std::to_string(rc) + ")");
         }
@@ -256,11 +262,10 @@ void run_device_grids(const VariantInfo &asked, const std::vector<PlanStage> &pl
     if (!failure.empty()) fail(failure);
 }
 
-// Everything run() and run_on_device() check before any kernel runs.
-std::vector<PlanStage> checked_plan(const VariantInfo &v, const ConstGridView &in, const GridView &out, int steps,
-                                    std::span<const double> coefficients) {
+// Everything run() and run_on_device() check about the grids before any kernel runs.
+void check_grids(const VariantInfo &v, const std::vector<PlanStage> &plan, const ConstGridView &in,
+                 const GridView &out, std::span<const double> coefficients) {
     validate(v, in, out, coefficients);
-    auto plan = plan_passes(v.name, steps);
     for (const PlanStage &stage : plan) {
         const VariantInfo &p = *stage.variant;
         if (!device_available(p.device)) {
@@ -270,7 +275,6 @@ std::vector<PlanStage> checked_plan(const VariantInfo &v, const ConstGridView &i
         if (p.device == "cuda") detail::use_shared_cuda_context();
         if (!p.autoscheduler.empty()) detail::require_autoscheduled_grid(kernel_label(v, p), p, in);
     }
-    return plan;
 }
 
 }  // namespace
@@ -304,6 +308,44 @@ Workspace &thread_workspace() {
     return workspace;
 }
 
+PreparedStencil::PreparedStencil(std::string_view name, int steps)
+    : variant_(&require_variant(name)), steps_(steps), plan_(plan_passes(variant_->name, steps)) {
+    for (const PlanStage &stage : plan_) kernels_.push_back(detail::kernel_for(*stage.variant));
+}
+
+void PreparedStencil::run(ConstGridView in, GridView out, std::span<const double> coefficients, Workspace &workspace,
+                          const Progress &progress) const {
+    check_grids(*variant_, plan_, in, out, coefficients);
+    if (plan_.empty()) {
+        std::memcpy(out.data, in.data, in.bytes());
+        return;
+    }
+    if (in.dtype == DType::f32) {
+        run_host_grids<float>(*variant_, plan_, kernels_, in, out, coefficients, workspace, progress);
+    } else {
+        run_host_grids<double>(*variant_, plan_, kernels_, in, out, coefficients, workspace, progress);
+    }
+}
+
+void PreparedStencil::run_on_device(ConstGridView in, GridView out, std::span<const double> coefficients) const {
+    const VariantInfo &v = *variant_;
+    const std::string k = "kernel '" + v.name + "': ";
+    detail::require_cuda_variant(v.name, v.device, "grids");
+    check_grids(v, plan_, in, out, coefficients);
+    detail::require_device_memory(v.name, {in.data, in.bytes()}, {out.data, out.bytes()});
+    if (plan_.empty()) {  // zero steps: the result is the input
+        if (const int rc = detail::cuda_copy(out.data, in.data, in.bytes()); rc != 0) {
+            fail(k + "the device-to-device copy failed (CUresult " + std::to_string(rc) + ")");
+        }
+        return;
+    }
+    if (in.dtype == DType::f32) {
+        run_device_grids<float>(v, plan_, kernels_, in, out, coefficients);
+    } else {
+        run_device_grids<double>(v, plan_, kernels_, in, out, coefficients);
+    }
+}
+
 void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients) {
     run(name, in, out, steps, coefficients, thread_workspace(), Progress{});
 }
@@ -315,37 +357,12 @@ void run(std::string_view name, ConstGridView in, GridView out, int steps, std::
 
 void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients,
          Workspace &workspace, const Progress &progress) {
-    const VariantInfo &v = require_variant(name);
-    const auto plan = checked_plan(v, in, out, steps, coefficients);
-    if (plan.empty()) {
-        std::memcpy(out.data, in.data, in.bytes());
-        return;
-    }
-    if (in.dtype == DType::f32) {
-        run_host_grids<float>(v, plan, in, out, coefficients, workspace, progress);
-    } else {
-        run_host_grids<double>(v, plan, in, out, coefficients, workspace, progress);
-    }
+    PreparedStencil(name, steps).run(in, out, coefficients, workspace, progress);
 }
 
 void run_on_device(std::string_view name, ConstGridView in, GridView out, int steps,
                    std::span<const double> coefficients) {
-    const VariantInfo &v = require_variant(name);
-    const std::string k = "kernel '" + v.name + "': ";
-    detail::require_cuda_variant(v.name, v.device, "grids");
-    const auto plan = checked_plan(v, in, out, steps, coefficients);
-    detail::require_device_memory(v.name, {in.data, in.bytes()}, {out.data, out.bytes()});
-    if (plan.empty()) {  // zero steps: the result is the input
-        if (const int rc = detail::cuda_copy(out.data, in.data, in.bytes()); rc != 0) {
-            fail(k + "the device-to-device copy failed (CUresult " + std::to_string(rc) + ")");
-        }
-        return;
-    }
-    if (in.dtype == DType::f32) {
-        run_device_grids<float>(v, plan, in, out, coefficients);
-    } else {
-        run_device_grids<double>(v, plan, in, out, coefficients);
-    }
+    PreparedStencil(name, steps).run_on_device(in, out, coefficients);
 }
 
 }  // namespace stencilforge

@@ -13,6 +13,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
+
+struct halide_buffer_t;  // HalideRuntime.h
 
 namespace stencilforge {
 
@@ -58,6 +61,38 @@ using Progress = std::function<bool(std::int64_t steps_done, std::int64_t steps_
 
 void run(std::string_view variant, ConstGridView in, GridView out, int steps,
          std::span<const double> coefficients, Workspace &workspace, const Progress &progress);
+
+// A run resolved once: the variant, the pass plan for a step count (full
+// passes plus the remainder's) and each pass's compiled kernel. run() builds
+// one per call; code that runs the same kernel and step count repeatedly (a
+// time loop, a benchmark) keeps one and pays no catalog lookups per call.
+// The grids are checked at each run(), exactly as the free run() checks them.
+class PreparedStencil {
+public:
+    // Throws Error for an unknown variant or steps outside [0, kMaxSteps], and
+    // when no catalog variant covers the leftover steps.
+    PreparedStencil(std::string_view variant, int steps);
+
+    const VariantInfo &variant() const { return *variant_; }
+    int steps() const { return steps_; }
+    const std::vector<PlanStage> &plan() const { return plan_; }
+
+    void run(ConstGridView in, GridView out, std::span<const double> coefficients, Workspace &workspace,
+             const Progress &progress = {}) const;
+    // Grids in CUDA device memory (cuda.h's run_on_device()).
+    void run_on_device(ConstGridView in, GridView out, std::span<const double> coefficients) const;
+
+    // The compiled kernel each plan stage calls (internal: the schedule lab
+    // swaps in a freshly built one); the same order as plan().
+    using Kernel = int (*)(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *out);
+    void set_kernel(std::size_t stage, Kernel kernel) { kernels_.at(stage) = kernel; }
+
+private:
+    const VariantInfo *variant_;
+    int steps_;
+    std::vector<PlanStage> plan_;
+    std::vector<Kernel> kernels_;
+};
 
 // As above, with a workspace owned by the calling thread (kept until the
 // thread exits; release it with thread_workspace().release()).

@@ -1,10 +1,11 @@
-// The hand-written CPU baseline: the OpenMP + SIMD loop nest a performance
-// engineer writes by hand, one step per call. The offsets are compile-time
-// constants so the compiler unrolls the sum; rows are split across threads and
-// the unit-stride loop is vectorized with `omp simd`. Included once per
-// instruction set (SF_ISA_NAMESPACE) by the omp_<isa>.cpp translation units.
+// The `omp` policy, the hand-written CPU baseline: the OpenMP + SIMD loop nest
+// a performance engineer writes by hand, one step per pass. The offsets are
+// compile-time constants so the compiler unrolls the sum; rows are split
+// across threads and the unit-stride loop is vectorized with `omp simd`.
+// Compiled once per instruction set (host_isa.h).
 #pragma once
 
+#include "host_isa.h"
 #include "stencilforge/shape.h"
 
 #include <array>
@@ -12,9 +13,9 @@
 #include <cstring>
 #include <utility>
 
-#ifndef SF_ISA_NAMESPACE
-#error "define SF_ISA_NAMESPACE before including stencil_omp_kernel.h"
-#endif
+namespace stencilforge::handwritten {
+struct OmpLoop;  // the policy's name in the catalog
+}
 
 namespace stencilforge::handwritten::SF_ISA_NAMESPACE {
 
@@ -69,5 +70,14 @@ void omp_kernel(const T *__restrict in, T *__restrict out, std::int64_t nx, std:
         }
     }
 }
+
+template <>
+struct HostPolicy<OmpLoop> {
+    template <Pattern P, int R, int D, typename T, int Depth>
+    static void pass(const HostGrids<T> &g) {
+        static_assert(Depth == 1, "omp does one step per pass");
+        omp_kernel<P, R, D, T>(g.in, g.out, g.nx, g.ny, g.nz, g.coefficients);
+    }
+};
 
 }  // namespace stencilforge::handwritten::SF_ISA_NAMESPACE

@@ -1,7 +1,0 @@
-// The `smem` hand-written CUDA schedule's entry point, instantiated for every
-// catalog variant that uses it (cuda_hw_smem_instances.inc is generated from catalog.json).
-#include "stencil_launch.cuh"
-
-SF_DEFINE_CUDA_ENTRY(cuda_hw_smem, SmemSchedule)
-
-#include "cuda_hw_smem_instances.inc"
