@@ -9,6 +9,7 @@ other part of the project derives a variant's meaning from its name.
     v = cat.find("star2d1r_f32_temporal_t4")
     v.shape, v.schedule, v.depth           # ('star2d1r', 'temporal', 4)
 """
+from . import emit  # noqa: F401  (sfcatalog.emit: the build files)
 from .model import Catalog, CatalogError, ConvVariant, StencilVariant, load
 
 __all__ = ["Catalog", "CatalogError", "ConvVariant", "StencilVariant", "load"]
