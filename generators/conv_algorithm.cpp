@@ -22,6 +22,7 @@ Func bounded_image(Func in, Expr width, Expr height, Boundary boundary, Expr val
     Region bounds = {{0, width}, {0, height}, Range()};
     Func b;
     switch (boundary) {
+    case Boundary::zero:  // the runtime passes 0 as the constant
     case Boundary::constant: b = BoundaryConditions::constant_exterior(in, value, bounds); break;
     case Boundary::clamp: b = BoundaryConditions::repeat_edge(in, bounds); break;
     case Boundary::mirror: b = BoundaryConditions::mirror_interior(in, bounds); break;

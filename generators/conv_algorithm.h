@@ -4,6 +4,7 @@
 #pragma once
 
 #include "Halide.h"
+#include "stencilforge/boundary.h"
 
 #include <map>
 #include <string>
@@ -11,10 +12,6 @@
 
 namespace stencilforge {
 
-// How a filter reads outside the image: `constant` returns a value (0 is the
-// zero mode), `clamp` the nearest edge pixel, `mirror` reflects without
-// repeating the edge (dcb|abcd|cba, OpenCV's BORDER_REFLECT_101).
-enum class Boundary { constant, clamp, mirror };
 
 // The stages of one convolution pipeline, handed to a schedule.
 struct ConvStages {

@@ -162,6 +162,19 @@ class Generate(unittest.TestCase):
             units = sorted(p.name for p in (Path(d) / "kokkos").iterdir())
             self.assertEqual(units, ["kokkos_Flat.cpp", "kokkos_Temporal.cpp", "kokkos_Tiled.cpp"])
 
+    def test_rows_sharing_a_policy_instantiate_it_once(self):
+        # A second row on an existing policy is one catalog edit; its unit must not instantiate a template twice.
+        def add_rows(d):
+            d["implementations"].append(dict(row(d, "omp"), schedule="omp2"))
+            d["implementations"].append(dict(row(d, "kokkos-flat"), schedule="kokkos-flat2"))
+        cat = load_edited(add_rows)
+        self.assertIsNotNone(cat.find("box3d1r_f64_omp2_t1"))
+        for units in (emit.host_units(cat), emit.kokkos_units(cat)):
+            for name, text in units.items():
+                lines = [ln for ln in text.splitlines() if ln.startswith("template ")]
+                self.assertEqual(len(lines), len(set(lines)), name)
+                self.assertTrue(lines, name)
+
     def test_command_line_errors_are_messages(self):
         r = subprocess.run([sys.executable, "-m", "sfcatalog", "generate", "--out", "/nonexistent/x", "--drop", "x"],
                            cwd=ROOT / "tools", capture_output=True, text=True)

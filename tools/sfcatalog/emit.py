@@ -179,7 +179,7 @@ def kokkos_units(cat):
                 f"{v.depth}>(halide_buffer_t *, halide_buffer_t *, halide_buffer_t *);" for v in vs]
         units[f"kokkos_{policy}.cpp"] = "\n".join([
             f"// {GENERATED}", '#include "stencil_entry.hpp"', f'#include "{header.removeprefix("kokkos/")}"', "",
-            "namespace stencilforge::kokkos {", *inst, "}  // namespace stencilforge::kokkos", ""])
+            "namespace stencilforge::kokkos {", *dict.fromkeys(inst), "}  // namespace stencilforge::kokkos", ""])
     return units
 
 

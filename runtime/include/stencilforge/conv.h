@@ -4,6 +4,7 @@
 // the catalog variant that ran. Layouts and algorithm choice: docs/conv.md.
 #pragma once
 
+#include "stencilforge/boundary.h"
 #include "stencilforge/error.h"
 
 #include <memory>
@@ -27,10 +28,6 @@ struct ConstImageView {
     ConstImageView(const ImageView &v) : data(v.data), width(v.width), height(v.height), channels(v.channels) {}
 };
 
-// How a filter reads outside the image: zero, a constant value, the nearest
-// edge pixel (clamp), or a reflection that does not repeat the edge pixel
-// (mirror: dcb|abcd|cba, OpenCV's BORDER_REFLECT_101).
-enum class Boundary { zero, constant, clamp, mirror };
 
 struct FilterOptions {
     Boundary boundary = Boundary::clamp;
