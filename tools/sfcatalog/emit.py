@@ -149,50 +149,49 @@ def conv_table(cat):
         ""])
 
 
-def _groups(variants):
-    """Variants by (policy, header), in catalog order: one instantiation unit each."""
+SIGNATURE = "(halide_buffer_t *, halide_buffer_t *, halide_buffer_t *)"
+
+
+def _template_args(v):
+    return f"Pattern::{v.pattern}, {v.radius}, {v.dims}, {v.ctype}, {v.depth}"
+
+
+def _policy_units(variants, file_name, includes, namespace, instance):
+    """One instantiation unit per (policy, header), in catalog order: `includes(header)` then, inside `namespace`,
+    `instance(policy, variant)` once per distinct instantiation (rows may share a policy)."""
     groups = {}
     for v in variants:
         groups.setdefault((v.policy, v.header), []).append(v)
-    return groups
+    units = {}
+    for (policy, header), vs in groups.items():
+        lines = dict.fromkeys(instance(policy, v) for v in vs)
+        units[file_name(policy)] = "\n".join([f"// {GENERATED}", *includes(header), "", f"namespace {namespace} {{",
+                                               *lines, f"}}  // namespace {namespace}", ""])
+    return units
 
 
 def host_units(cat):
     """Hand-written CPU policies: one unit per policy, compiled once per ISA (SF_ISA_NAMESPACE)."""
-    units = {}
-    hosts = [v for v in cat.variants if v.engine == "handwritten" and v.device == "host"]
-    for (policy, header), vs in _groups(hosts).items():
-        inst = [f"template void host_pass<stencilforge::handwritten::{policy}, Pattern::{v.pattern}, {v.radius}, "
-                f"{v.dims}, {v.ctype}, {v.depth}>(const HostGrids<{v.ctype}> &);" for v in vs]
-        units[f"host_{policy}.cpp"] = "\n".join([
-            f"// {GENERATED}", f"// The {policy} policy's loop nests for this ISA build (SF_ISA_NAMESPACE).",
-            '#include "host_isa.h"', f'#include "{Path(header).name}"', "",
-            "namespace stencilforge::handwritten::SF_ISA_NAMESPACE {", *dict.fromkeys(inst),
-            "}  // namespace stencilforge::handwritten::SF_ISA_NAMESPACE", ""])
-    return units
+    return _policy_units(
+        [v for v in cat.variants if v.engine == "handwritten" and v.device == "host"],
+        lambda p: f"host_{p}.cpp", lambda h: ['#include "host_isa.h"', f'#include "{Path(h).name}"'],
+        "stencilforge::handwritten::SF_ISA_NAMESPACE",
+        lambda p, v: f"template void host_pass<stencilforge::handwritten::{p}, {_template_args(v)}>"
+                     f"(const HostGrids<{v.ctype}> &);")
 
 
 def kokkos_units(cat):
-    units = {}
-    for (policy, header), vs in _groups([v for v in cat.variants if v.engine == "kokkos"]).items():
-        inst = [f"template int kokkos_entry<{policy}, Pattern::{v.pattern}, {v.radius}, {v.dims}, {v.ctype}, "
-                f"{v.depth}>(halide_buffer_t *, halide_buffer_t *, halide_buffer_t *);" for v in vs]
-        units[f"kokkos_{policy}.cpp"] = "\n".join([
-            f"// {GENERATED}", '#include "stencil_entry.hpp"', f'#include "{header.removeprefix("kokkos/")}"', "",
-            "namespace stencilforge::kokkos {", *dict.fromkeys(inst), "}  // namespace stencilforge::kokkos", ""])
-    return units
+    return _policy_units(
+        [v for v in cat.variants if v.engine == "kokkos"],
+        lambda p: f"kokkos_{p}.cpp", lambda h: ['#include "stencil_entry.hpp"', f'#include "{h.removeprefix("kokkos/")}"'],
+        "stencilforge::kokkos", lambda p, v: f"template int kokkos_entry<{p}, {_template_args(v)}>{SIGNATURE};")
 
 
 def cuda_units(cat):
-    units = {}
-    cudas = [v for v in cat.variants if v.engine == "handwritten" and v.device == "cuda"]
-    for (policy, header), vs in _groups(cudas).items():
-        inst = [f"template int cuda_entry<cuda::{policy}, Pattern::{v.pattern}, {v.radius}, {v.dims}, {v.ctype}, "
-                f"{v.depth}>(halide_buffer_t *, halide_buffer_t *, halide_buffer_t *);" for v in vs]
-        units[f"cuda_{policy}.cu"] = "\n".join([
-            f"// {GENERATED}", f'#include "{header.removeprefix("handwritten/cuda/")}"', "",
-            "namespace stencilforge::handwritten {", *dict.fromkeys(inst), "}  // namespace stencilforge::handwritten",
-            ""])
+    units = _policy_units(
+        [v for v in cat.variants if v.engine == "handwritten" and v.device == "cuda"],
+        lambda p: f"cuda_{p}.cu", lambda h: [f'#include "{h.removeprefix("handwritten/cuda/")}"'],
+        "stencilforge::handwritten", lambda p, v: f"template int cuda_entry<cuda::{p}, {_template_args(v)}>{SIGNATURE};")
     filters = [f"SF_FILTER_INSTANCE({v.kernel_argument}, {v.boundary})" for v in cat.conv_variants
                if v.engine == "handwritten" and v.signature == "filter2d"]
     layers = [f"SF_CONV_TC_INSTANCE({v.kernel_argument}, {v.stride})" for v in cat.conv_variants
@@ -204,7 +203,7 @@ def cuda_units(cat):
 
 def variants_cmake(cat, out_dir):
     """The lists and per-library settings the CMake files iterate over; nothing else is decided in CMake."""
-    out = Path(out_dir)
+    out = Path(out_dir).resolve()
     L = [f"# {GENERATED}"]
 
     def setv(name, *values):
@@ -258,7 +257,7 @@ def variants_cmake(cat, out_dir):
 
 def generate(cat, out_dir):
     """Writes every generated file under out_dir; returns the paths rewritten."""
-    out = Path(out_dir)
+    out = Path(out_dir).resolve()
     files = {out / "runtime" / "kernel_table.cpp": kernel_table(cat),
              out / "runtime" / "conv_table.cpp": conv_table(cat),
              out / "variants.cmake": variants_cmake(cat, out)}
