@@ -6,6 +6,7 @@
 #include "test_support.h"
 
 #include <cuda_runtime.h>
+#include <cstdio>
 #include <gtest/gtest.h>
 
 namespace {
@@ -90,11 +91,21 @@ TEST(RunOnDevice, EveryCudaVariantOnTheCallersStream) {
     for (const auto &v : catalog()) {
         if (v.device != "cuda") continue;
         SCOPED_TRACE(v.name);
-        if (v.dtype == DType::f32) {
-            check_on_device<float>(v, stream.s);
-        } else {
-            check_on_device<double>(v, stream.s);
+        // One variant's failure (a launch the device refuses, say) is reported
+        // and the loop goes on: every variant runs, and each gets its line.
+        const int failures_before = ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count();
+        try {
+            if (v.dtype == DType::f32) {
+                check_on_device<float>(v, stream.s);
+            } else {
+                check_on_device<double>(v, stream.s);
+            }
+        } catch (const std::exception &e) {
+            ADD_FAILURE() << v.name << ": " << e.what();
         }
+        const bool failed = ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count() >
+                            failures_before;
+        std::printf("cuda-variant %s %s\n", v.name.c_str(), failed ? "FAIL" : "pass");
         ++checked;
     }
     EXPECT_GT(checked, 0);
@@ -143,13 +154,19 @@ TEST(PreparedConvOnDevice, EveryCudaLayerVariant) {
         const auto ref = reference::conv_layer(l, in, weights, bias);
         DeviceMemory din(in.size() * 4), dout(ref.size() * 4);
         ASSERT_EQ(cudaMemcpy(din.p, in.data(), in.size() * 4, cudaMemcpyHostToDevice), cudaSuccess);
-        PreparedConv2d layer(l.c_in, l.c_out, weights, bias, {l.k, l.stride, l.pad, l.relu}, {v.algorithm, v.schedule});
-        for (int run = 0; run < 2; ++run) {
-            layer.run_on_device({static_cast<const float *>(din.p), l.n, l.h, l.w, l.c_in},
-                                {static_cast<float *>(dout.p), l.n, l.out_h(), l.out_w(), l.c_out});
-            std::vector<float> out(ref.size());
-            ASSERT_EQ(cudaMemcpy(out.data(), dout.p, out.size() * 4, cudaMemcpyDeviceToHost), cudaSuccess);
-            EXPECT_LE(reference::max_rel_error(out.data(), ref), v.tolerance) << v.name << ", run " << run;
+        try {
+            PreparedConv2d layer(l.c_in, l.c_out, weights, bias, {l.k, l.stride, l.pad, l.relu},
+                                 {v.algorithm, v.schedule});
+            for (int run = 0; run < 2; ++run) {
+                layer.run_on_device({static_cast<const float *>(din.p), l.n, l.h, l.w, l.c_in},
+                                    {static_cast<float *>(dout.p), l.n, l.out_h(), l.out_w(), l.c_out});
+                std::vector<float> out(ref.size());
+                EXPECT_EQ(cudaMemcpy(out.data(), dout.p, out.size() * 4, cudaMemcpyDeviceToHost), cudaSuccess)
+                    << v.name;
+                EXPECT_LE(reference::max_rel_error(out.data(), ref), v.tolerance) << v.name << ", run " << run;
+            }
+        } catch (const std::exception &e) {
+            ADD_FAILURE() << v.name << ": " << e.what();  // and on to the next variant
         }
         ++checked;
     }

@@ -6,6 +6,7 @@
 // (32 + K - 1) x (8 + K - 1) bounded input in dynamic shared memory first.
 #pragma once
 
+#include "filter_index.h"
 #include "stencilforge/conv.h"
 
 namespace stencilforge::handwritten::cuda {
@@ -24,15 +25,11 @@ __device__ __forceinline__ float bounded(const float *image, const FilterArgs &a
     if constexpr (B == Boundary::constant || B == Boundary::zero) {
         return x < 0 || x >= a.w || y < 0 || y >= a.h ? a.value : image[x + a.w * y];
     } else if constexpr (B == Boundary::clamp) {
-        return image[min(max(x, 0), a.w - 1) + a.w * min(max(y, 0), a.h - 1)];
-    } else {  // mirror (reflect-101): the API refuses images not larger than the radius
-        x = x < 0 ? -x : (x >= a.w ? 2 * (a.w - 1) - x : x);
-        y = y < 0 ? -y : (y >= a.h ? 2 * (a.h - 1) - y : y);
-        return image[x + a.w * y];
+        return image[clamp_to_edge(x, a.w) + a.w * clamp_to_edge(y, a.h)];
+    } else {  // mirror (reflect-101), kept inside the image for cells no output reads (filter_index.h)
+        return image[reflect101(x, a.w) + a.w * reflect101(y, a.h)];
     }
 }
-
-constexpr int kFilterBlockX = 32, kFilterBlockY = 8;
 
 template <Boundary B>
 __global__ void filter2d_naive(FilterArgs a) {
