@@ -7,6 +7,7 @@
 
 #include <cuda_runtime.h>
 #include <cstdio>
+#include <string>
 #include <gtest/gtest.h>
 
 namespace {
@@ -16,6 +17,30 @@ using namespace stencilforge;
 const char *kStar = "star2d1r_f32_cuda_hw_smem_t1";
 
 bool have_gpu() { return device_available("cuda"); }
+
+// Why the CUDA kernels cannot run here, or "" when they can: no GPU, a driver
+// older than the CUDA runtime this build links (every cudart call would
+// fail), or a GPU below the sm_80 the kernels are built for.
+std::string gpu_unusable() {
+    if (!have_gpu()) return "no CUDA GPU here: " + describe_devices();
+    int driver = 0, runtime = 0;
+    cudaDriverGetVersion(&driver);
+    cudaRuntimeGetVersion(&runtime);
+    if (driver < runtime) {
+        return "the CUDA driver supports CUDA " + std::to_string(driver / 1000) + "." +
+               std::to_string(driver % 1000 / 10) + ", older than the runtime this build links (" +
+               std::to_string(runtime / 1000) + "." + std::to_string(runtime % 1000 / 10) + ")";
+    }
+    cudaDeviceProp prop{};
+    if (const cudaError_t err = cudaGetDeviceProperties(&prop, 0); err != cudaSuccess) {
+        return std::string("cudaGetDeviceProperties failed: ") + cudaGetErrorString(err);
+    }
+    if (prop.major < 8) {
+        return std::string(prop.name) + " has compute capability " + std::to_string(prop.major) + "." +
+               std::to_string(prop.minor) + "; the kernels are built for 8.0 and newer";
+    }
+    return "";
+}
 
 // A device allocation freed on scope exit.
 struct DeviceMemory {
@@ -85,7 +110,7 @@ void check_on_device(const VariantInfo &v, cudaStream_t stream) {
 }
 
 TEST(RunOnDevice, EveryCudaVariantOnTheCallersStream) {
-    if (!have_gpu()) GTEST_SKIP() << "no CUDA GPU here: " << describe_devices();
+    if (const std::string why = gpu_unusable(); !why.empty()) GTEST_SKIP() << why;
     Stream stream;
     int checked = 0;
     for (const auto &v : catalog()) {
@@ -109,10 +134,11 @@ TEST(RunOnDevice, EveryCudaVariantOnTheCallersStream) {
         ++checked;
     }
     EXPECT_GT(checked, 0);
+    release_cuda_cache();  // the device allocations the runs left for reuse
 }
 
 TEST(RunOnDevice, ZeroStepsCopiesOnTheDevice) {
-    if (!have_gpu()) GTEST_SKIP() << "no CUDA GPU here: " << describe_devices();
+    if (const std::string why = gpu_unusable(); !why.empty()) GTEST_SKIP() << why;
     const auto input = sf_test::random_grid<float>(40 * 30, 3);
     DeviceMemory din(input.size() * 4), dout(input.size() * 4);
     ASSERT_EQ(cudaMemcpy(din.p, input.data(), input.size() * 4, cudaMemcpyHostToDevice), cudaSuccess);
@@ -126,7 +152,7 @@ TEST(RunOnDevice, ZeroStepsCopiesOnTheDevice) {
 // run() with host grids inside a scope: the copies and kernels go to the
 // caller's stream, and the result is on the host when run() returns.
 TEST(CudaScope, HostGridsOnTheCallersStream) {
-    if (!have_gpu()) GTEST_SKIP() << "no CUDA GPU here: " << describe_devices();
+    if (const std::string why = gpu_unusable(); !why.empty()) GTEST_SKIP() << why;
     Stream stream;
     CudaScope scope({nullptr, stream.s});
     for (const char *name : {"star2d1r_f64_cuda_gpu_temporal_t4", "star2d1r_f64_cuda_hw_temporal_t4"}) {
@@ -143,7 +169,7 @@ TEST(CudaScope, HostGridsOnTheCallersStream) {
 // PreparedConv2d::run_on_device: every CUDA layer variant on device tensors,
 // twice (the second run reuses the weights already on the device).
 TEST(PreparedConvOnDevice, EveryCudaLayerVariant) {
-    if (!have_gpu()) GTEST_SKIP() << "no CUDA GPU here: " << describe_devices();
+    if (const std::string why = gpu_unusable(); !why.empty()) GTEST_SKIP() << why;
     int checked = 0;
     for (const auto &v : conv_catalog()) {
         if (v.device != "cuda" || v.family != "layer") continue;

@@ -113,6 +113,11 @@ int run_kernel(halide_buffer_t *in, halide_buffer_t *coeffs, halide_buffer_t *ou
     a.in = src;
     a.out = dst;
     a.stream = static_cast<cudaStream_t>(detail::cuda_stream());
+    // cudaGetLastError() after a launch also returns an error left by earlier
+    // work; take that first, so this kernel is blamed only for its own launch.
+    if (cudaError_t earlier = cudaGetLastError(); earlier != cudaSuccess) {
+        return kernel_failed("an earlier CUDA call had failed before this launch", earlier);
+    }
     if (cudaError_t err = Schedule::template launch<P, R, D, T, Depth>(a); err != cudaSuccess) {
         return kernel_failed("launch", err);
     }

@@ -12,6 +12,8 @@
 #include <dlfcn.h>
 
 #include <cstddef>
+#include <cstdlib>
+#include <string>
 #include <mutex>
 
 namespace stencilforge {
@@ -96,6 +98,11 @@ void use_shared_cuda_context() {
         halide_set_cuda_acquire_context(acquire_context);
         halide_set_cuda_release_context(release_context);
         halide_set_cuda_get_stream(get_stream);
+        // Device allocations freed by Halide (scratch grids, intermediates,
+        // the hand-written kernels' outputs) go to a cache and are reused by
+        // the next call of the same size, instead of a cuMemFree/cuMemAlloc
+        // pair per call inside a caller's time loop (or a benchmark's).
+        halide_reuse_device_allocations(nullptr, true);
     });
 }
 
@@ -123,6 +130,14 @@ int cuda_synchronize() {
     CudaContextGuard guard;
     if (!guard.ok()) return -1;
     return driver().stream_sync(cuda_stream());
+}
+
+bool cuda_sync_each_kernel() {
+    static const bool on = [] {
+        const char *v = std::getenv("STENCILFORGE_CUDA_SYNC");
+        return v && *v && std::string(v) != "0";
+    }();
+    return on;
 }
 
 int cuda_context_synchronize() {
@@ -197,5 +212,9 @@ void require_device_memory(const std::string &variant, DeviceRange in, DeviceRan
 }
 
 }  // namespace detail
+
+void release_cuda_cache() {
+    if (device_available("cuda")) halide_cuda_release_unused_device_allocations(nullptr);
+}
 
 }  // namespace stencilforge

@@ -38,6 +38,10 @@ int cuda_synchronize();
 // Blocks until all work in the current context is done, whatever stream it
 // went to (Halide's own copies included); a nonzero CUresult on failure.
 int cuda_context_synchronize();
+// STENCILFORGE_CUDA_SYNC=1 (a debug mode): run() waits for every CUDA kernel
+// right after it, so a fault is reported by the kernel that made it rather
+// than by a later call that finds the context's sticky error.
+bool cuda_sync_each_kernel();
 // Copies `bytes` between device pointers on the current stream and waits for it.
 int cuda_copy(void *dst, const void *src, unsigned long long bytes);
 // Whether `p` is memory the CUDA driver knows as device (or managed) memory.

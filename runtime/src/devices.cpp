@@ -38,6 +38,32 @@ Probe probe_cuda() {
     if (!init || !count || init(0) != 0 || count(&n) != 0 || n == 0) {
         return {false, "CUDA driver found, but no usable GPU"};
     }
+    // A GPU the kernels cannot use counts as none, with the reason: every
+    // CUDA variant is built for compute capability 8.0 and newer, and the
+    // hand-written ones link a CUDA runtime that needs a driver at least as new.
+    using Version = int (*)(int *);
+    using Get = int (*)(int *, int);
+    using Attribute = int (*)(int *, int, int);
+    auto version = reinterpret_cast<Version>(dlsym(lib, "cuDriverGetVersion"));
+    auto get = reinterpret_cast<Get>(dlsym(lib, "cuDeviceGet"));
+    auto attribute = reinterpret_cast<Attribute>(dlsym(lib, "cuDeviceGetAttribute"));
+#ifdef SF_CUDA_RUNTIME_VERSION
+    const auto dotted = [](int v) { return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10); };
+    int driver = 0;
+    if (version && version(&driver) == 0 && driver < SF_CUDA_RUNTIME_VERSION) {
+        return {false, "the CUDA driver supports CUDA " + dotted(driver) + ", older than the CUDA " +
+                           dotted(SF_CUDA_RUNTIME_VERSION) + " runtime this build links (update the driver)"};
+    }
+#else
+    (void)version;
+#endif
+    int dev = 0, major = 0, minor = 0;
+    constexpr int kMajor = 75, kMinor = 76;  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR / _MINOR
+    if (get && attribute && get(&dev, 0) == 0 && attribute(&major, kMajor, dev) == 0 &&
+        attribute(&minor, kMinor, dev) == 0 && major < 8) {
+        return {false, "GPU 0 has compute capability " + std::to_string(major) + "." + std::to_string(minor) +
+                           "; the CUDA kernels are built for 8.0 and newer"};
+    }
     return {true, std::to_string(n) + " CUDA device(s)"};
 }
 

@@ -103,6 +103,12 @@ void call_one(const VariantInfo &asked, const VariantInfo &v, Kernel kernel, Hal
         fail(kernel_label(asked, v) + " failed" + (v.device == "host" ? "" : " on its " + v.device + " device") +
              detail::halide_failure(rc));
     }
+    if (v.device == "cuda" && detail::cuda_sync_each_kernel()) {
+        if (const int err = detail::cuda_context_synchronize(); err != 0) {
+            fail(kernel_label(asked, v) + " failed while running on the GPU (CUresult " + std::to_string(err) +
+                 ", found by STENCILFORGE_CUDA_SYNC=1 right after its launch)");
+        }
+    }
 }
 
 // A kernel with an x granule g only sees output windows whose x extent is a

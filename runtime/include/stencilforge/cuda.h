@@ -34,12 +34,18 @@ private:
 
 // Runs a CUDA variant (VariantInfo::device == "cuda") `steps` times on grids
 // in device memory; `in` is read, `out` gets the result, nothing is copied to
-// or from the host. Scratch grids for the intermediate passes are device
-// allocations of the runtime's own, freed before it returns. Returns once the
+// or from the host. Scratch grids for the intermediate passes (and Halide's
+// own intermediate buffers) come from a cache of device allocations that the
+// runtime keeps across calls, so a time loop allocates nothing after its
+// first call; release_cuda_cache() gives that memory back. Returns once the
 // result is in `out` (the stream is synchronized), so the caller may read it
 // from any stream. Throws Error for a host or OpenCL variant, pointers that
 // are not CUDA device memory, and everything run() refuses.
 void run_on_device(std::string_view name, ConstGridView in, GridView out, int steps,
                    std::span<const double> coefficients);
+
+// Frees the device allocations the runtime keeps for reuse (scratch grids,
+// Halide intermediates) that no live buffer holds. Safe to call at any time.
+void release_cuda_cache();
 
 }  // namespace stencilforge
