@@ -180,6 +180,14 @@ TEST(PreparedConvOnDevice, EveryCudaLayerVariant) {
         const auto ref = reference::conv_layer(l, in, weights, bias);
         DeviceMemory din(in.size() * 4), dout(ref.size() * 4);
         ASSERT_EQ(cudaMemcpy(din.p, in.data(), in.size() * 4, cudaMemcpyHostToDevice), cudaSuccess);
+        // Hand-written tensor-core layers: each tile shape on this layer (the
+        // automatic rule alone would only ever test the small one here).
+        const bool tiled_kernel = v.algorithm == "conv_implicit_gemm";
+        for (const char *tile : {"", "large", "medium", "small"}) {
+            if (*tile && !tiled_kernel) continue;
+            if (*tile) setenv("STENCILFORGE_CONV_TC_TILE", tile, 1);
+            else unsetenv("STENCILFORGE_CONV_TC_TILE");
+            SCOPED_TRACE(std::string("tile ") + (*tile ? tile : "auto"));
         try {
             PreparedConv2d layer(l.c_in, l.c_out, weights, bias, {l.k, l.stride, l.pad, l.relu},
                                  {v.algorithm, v.schedule});
@@ -194,6 +202,8 @@ TEST(PreparedConvOnDevice, EveryCudaLayerVariant) {
         } catch (const std::exception &e) {
             ADD_FAILURE() << v.name << ": " << e.what();  // and on to the next variant
         }
+        }
+        unsetenv("STENCILFORGE_CONV_TC_TILE");
         ++checked;
     }
     EXPECT_GT(checked, 0);

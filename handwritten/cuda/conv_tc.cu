@@ -3,6 +3,8 @@
 // tile picked per layer, the kernel of tensorcore/conv_tc.cuh launched on
 // the scope's stream. Instantiated for the catalog's variants
 // (conv_tc_instances.inc is generated from catalog.json).
+#include <cstdlib>
+#include <cstring>
 #include "conv_cuda.h"
 #include "device_buffers.cuh"
 #include "tensorcore/conv_tc.cuh"
@@ -43,16 +45,30 @@ cudaError_t launch(const LayerArgs &a) {
     return cudaGetLastError();
 }
 
+// STENCILFORGE_CONV_TC_TILE=large|medium|small forces one tile shape: the
+// tests run every shape on every layer (the rule below picks the small tile
+// for every test-sized layer on a 132-SM GPU), and a tuner can compare them.
+inline const char *forced_tile() {
+    const char *t = std::getenv("STENCILFORGE_CONV_TC_TILE");
+    return t && *t ? t : nullptr;
+}
+
 // The largest tile whose grid still gives every SM two blocks: big tiles
 // reuse each loaded value more, small ones keep a GPU busy on small layers
 // (batch 1, 7x7 images). A starting rule, not yet tuned on a GPU.
 template <typename E>
 cudaError_t launch_for_layer(const LayerArgs &a) {
+    using namespace cuda::tc;
+    if (const char *t = forced_tile()) {
+        if (std::strcmp(t, "large") == 0) return launch<E, LargeTile>(a);
+        if (std::strcmp(t, "medium") == 0) return launch<E, MediumTile>(a);
+        if (std::strcmp(t, "small") == 0) return launch<E, SmallTile>(a);
+        return cudaErrorInvalidValue;  // an unknown name: the launch fails, naming no tile
+    }
     int sms = 0, device = 0;
     cudaGetDevice(&device);
     if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess || sms <= 0) sms = 1;
     const auto blocks = [&](int bm, int bn) { return (a.g.gemm_m() + bm - 1) / bm * ((a.g.c_out + bn - 1) / bn); };
-    using namespace cuda::tc;
     if (blocks(LargeTile::bm, LargeTile::bn) >= 2 * sms) return launch<E, LargeTile>(a);
     if (blocks(MediumTile::bm, MediumTile::bn) >= 2 * sms) return launch<E, MediumTile>(a);
     return launch<E, SmallTile>(a);
