@@ -1,4 +1,4 @@
-// Every Halide CUDA stencil variant's launch configuration, read on the CPU:
+// Every Halide CUDA variant's launch configuration (stencils, filters, layers), read on the CPU:
 // this binary replaces the Halide CUDA runtime's entry points (they are weak
 // symbols, documented in HalideRuntimeCuda.h as overridable) with a recorder
 // that keeps "device" buffers in host memory and runs nothing. Each variant's
@@ -8,6 +8,7 @@
 // 48 KiB of shared memory a block gets without an opt-in, which Halide 21's
 // CUDA runtime never makes. (A gpu_temporal 3D f64 T=4 variant asked for
 // 61,760-62,720 B: it could never launch.)
+#include "conv_table.h"
 #include "kernel_table.h"
 
 #include "HalideBuffer.h"
@@ -15,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -128,6 +130,63 @@ TEST(CudaLaunch, EveryHalideCudaVariantFitsADevicesLimits) {
     EXPECT_GT(variants, 0);
     std::printf("%d Halide CUDA variants; largest shared-memory request %d B (%s)\n", variants, max_shared,
                 largest.c_str());
+}
+
+// The launches checked against the limits; returns the largest shared-memory request.
+int check_launches(const std::string &what) {
+    int max_shared = 0;
+    EXPECT_FALSE(launches.empty()) << what << ": no launch recorded";
+    for (const Launch &l : launches) {
+        EXPECT_LE(long(l.threads[0]) * l.threads[1] * l.threads[2], 1024) << what << " " << l.entry;
+        EXPECT_LE(l.threads[2], 64) << what << " " << l.entry;
+        EXPECT_LE(l.blocks[1], 65535) << what << " " << l.entry;
+        EXPECT_LE(l.blocks[2], 65535) << what << " " << l.entry;
+        EXPECT_LE(l.shared_bytes, kSharedLimit) << what << " " << l.entry << ": " << l.shared_bytes << " B";
+        max_shared = std::max(max_shared, l.shared_bytes);
+    }
+    return max_shared;
+}
+
+template <typename... Extents>
+Halide::Runtime::Buffer<float> device_buffer(Extents... e) {
+    Halide::Runtime::Buffer<float> b(nullptr, e...);
+    EXPECT_EQ(b.device_malloc(halide_cuda_device_interface()), 0);
+    return b;
+}
+
+// Filters at the largest K (15, the most shared memory) and K = 3; layers at
+// every K they accept, on the CUDA tests' layer shape.
+TEST(CudaLaunch, EveryHalideCudaConvVariantFitsADevicesLimits) {
+    int variants = 0, max_shared = 0;
+    for (const auto &e : detail::conv_table()) {
+        const ConvVariantInfo &v = e.info;
+        if (v.device != "cuda" || v.engine != "halide") continue;
+        ++variants;
+        if (e.filter2d) {
+            for (int k : {3, 15}) {
+                launches.clear();
+                auto in = device_buffer(37, 29, 3), out = device_buffer(37, 29, 3);
+                std::vector<float> taps(k * k, 0.01f);
+                Halide::Runtime::Buffer<float> filter(taps.data(), k, k);
+                filter.set_host_dirty();
+                ASSERT_EQ(e.filter2d(in.raw_buffer(), filter.raw_buffer(), 0.0f, out.raw_buffer()), 0) << v.name;
+                max_shared = std::max(max_shared, check_launches(v.name + " K=" + std::to_string(k)));
+            }
+        } else if (e.layer) {
+            for (int k : v.kernel_sizes) {
+                launches.clear();
+                const int c_in = 70, c_out = 64, w = 13, h = 11, n = 2, pad = k / 2;
+                const int ow = (w + 2 * pad - k) / v.stride + 1, oh = (h + 2 * pad - k) / v.stride + 1;
+                auto in = device_buffer(c_in, w, h, n), out = device_buffer(c_out, ow, oh, n);
+                auto weights = device_buffer(c_out, c_in, k, k), bias = device_buffer(c_out);
+                ASSERT_EQ(e.layer(in.raw_buffer(), weights.raw_buffer(), bias.raw_buffer(), pad, true, out.raw_buffer()), 0)
+                    << v.name << " K=" << k;
+                max_shared = std::max(max_shared, check_launches(v.name + " K=" + std::to_string(k)));
+            }
+        }
+    }
+    EXPECT_GT(variants, 0);
+    std::printf("%d Halide CUDA conv variants; largest shared-memory request %d B\n", variants, max_shared);
 }
 
 }  // namespace

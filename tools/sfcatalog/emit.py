@@ -128,7 +128,7 @@ def conv_table(cat):
         info = ", ".join([
             cpp_string(v.name), cpp_string(v.algorithm), cpp_string(v.family), cpp_string(v.schedule),
             cpp_string(v.boundary), str(v.stride), "{" + ", ".join(map(str, v.kernel_sizes)) + "}", v.tolerance_text,
-            cpp_string(v.device), cpp_string(v.description)])
+            cpp_string(v.device), cpp_string(v.description), cpp_string(v.engine)])
         lines.append(f"    {{.info = {{{info}}},\n     .{v.signature} = {conv_fn(v)}{transform}}},")
     return "\n".join([
         f"// {GENERATED}",

@@ -129,6 +129,7 @@ struct ConvVariantInfo {
     double tolerance;       // its accuracy contract: max |error| / max |f64 reference| (docs/conv.md)
     std::string device;     // host, opencl or cuda (GPU schedules are built once per device API)
     std::string description;
+    std::string engine;     // halide, or handwritten (CUDA kernels in handwritten/cuda)
 };
 const std::vector<ConvVariantInfo> &conv_catalog();
 
