@@ -83,10 +83,10 @@ std::string kernel_label(const VariantInfo &asked, const VariantInfo &v) {
     return "kernel '" + asked.name + "'" + (&asked == &v ? "" : " (in its remainder pass, variant '" + v.name + "')");
 }
 
-// `to` by reference: a device kernel attaches its device allocation to it,
-// and the data must still be there for the next pass or the copy back.
 using Kernel = PreparedStencil::Kernel;
 
+// `to` by reference: a device kernel attaches its device allocation to it,
+// and the data must still be there for the next pass or the copy back.
 template <typename T>
 void call_one(const VariantInfo &asked, const VariantInfo &v, Kernel kernel, Halide::Runtime::Buffer<T> &from,
               Halide::Runtime::Buffer<T> &coeffs, Halide::Runtime::Buffer<T> &to) {

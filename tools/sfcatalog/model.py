@@ -476,12 +476,13 @@ def _expand_conv(conv, root):
             for s in gpu:
                 _fail(where, f"Winograd has no GPU filter transform; gpu schedule '{s}' cannot be listed")
         entries = [("host", s) for s in host] + [(d, s) for s in gpu for d in devices]
-        suffixes = [(b, "", 1) for b in boundaries] + [(f"s{s}", "", s) for s in strides]
+        # The name's last part: the boundary (filters) or s<stride> (layers).
+        suffixes = [(b, 1) for b in boundaries] + [(f"s{s}", s) for s in strides]
         for dtype in dtypes:
             for device, s in entries:
                 label = s if device == "host" else f"{device}_{s}"
                 tol = tolerances.get(s, tolerance)
-                for suffix, _, stride in suffixes:
+                for suffix, stride in suffixes:
                     out.append(ConvVariant(
                         name=f"{algorithm}_{dtype}_{label}_{suffix}", algorithm=algorithm, family=family,
                         engine=engine, schedule=label, base_schedule=s, device=device,
