@@ -96,17 +96,14 @@ def kernel_table(cat):
         "",
         *[f"namespace {ns} {{ struct {p}; }}" for ns, p in forward],
         "",
-        "namespace stencilforge::detail {",
-        "",
-        "const std::vector<KernelEntry> &kernel_table() {",
-        "    static const std::vector<KernelEntry> table = {",
-        *lines,
-        "    };",
-        "    return table;",
-        "}",
-        "",
-        "}  // namespace stencilforge::detail",
-        ""])
+        *_table_function("KernelEntry", "kernel_table", lines)])
+
+
+def _table_function(entry, name, lines):
+    """The accessor both tables share: a function-local static vector (built on first use, in catalog order)."""
+    return ["namespace stencilforge::detail {", "", f"const std::vector<{entry}> &{name}() {{",
+            f"    static const std::vector<{entry}> table = {{", *lines, "    };", "    return table;", "}", "",
+            "}  // namespace stencilforge::detail", ""]
 
 
 def _policy_namespace(v):
@@ -136,17 +133,7 @@ def conv_table(cat):
         '#include "conv_cuda.h"',
         *includes,
         "",
-        "namespace stencilforge::detail {",
-        "",
-        "const std::vector<ConvEntry> &conv_table() {",
-        "    static const std::vector<ConvEntry> table = {",
-        *lines,
-        "    };",
-        "    return table;",
-        "}",
-        "",
-        "}  // namespace stencilforge::detail",
-        ""])
+        *_table_function("ConvEntry", "conv_table", lines)])
 
 
 SIGNATURE = "(halide_buffer_t *, halide_buffer_t *, halide_buffer_t *)"
