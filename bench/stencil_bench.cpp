@@ -84,7 +84,7 @@ std::string check_timed_output(const VariantInfo &v, const T *in, const T *out, 
                 }
             }
         }
-        const auto ref = reference::apply(window, n[0], n[1], n[2], dims, v.pattern == Pattern::box, v.radius, c, steps);
+        const auto ref = reference::apply(window, n[0], n[1], n[2], dims, v.pattern, v.radius, c, steps);
         double scale = 0;
         for (double r : ref) scale = std::max(scale, std::abs(r));
         const double want = ref[(p[0] - lo[0]) + n[0] * ((p[1] - lo[1]) + n[1] * (p[2] - lo[2]))];
@@ -114,7 +114,7 @@ double check_against_reference(const VariantInfo &v) {
     for (auto &x : in) x = static_cast<T>(u(rng));
     const int steps = v.depth + 1;  // a full pass and a remainder pass
     run(v.name, ConstGridView(in.data(), v.dtype, e), GridView(out.data(), v.dtype, e), steps, coefficients(v));
-    const auto ref = reference::apply(in, e[0], e[1], nz, v.dims, v.pattern == Pattern::box, v.radius,
+    const auto ref = reference::apply(in, e[0], e[1], nz, v.dims, v.pattern, v.radius,
                                       coefficients(v), steps);
     return reference::max_rel_error(out.data(), ref);
 }

@@ -3,6 +3,8 @@
 // generated kernels (its own offset loop) so a shared bug cannot hide.
 #pragma once
 
+#include "stencilforge/shape.h"  // the Pattern names only; the offsets below are this file's own
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -18,7 +20,7 @@ namespace stencilforge::reference {
 // keeping only on-axis offsets for a star.
 template <typename T>
 std::vector<double> apply(const std::vector<T> &input, std::int64_t nx, std::int64_t ny, std::int64_t nz,
-                          int dims, bool box, int radius, const std::vector<double> &coeffs, int steps) {
+                          int dims, Pattern pattern, int radius, const std::vector<double> &coeffs, int steps) {
     std::vector<double> cur(input.begin(), input.end()), next(cur.size());
     const int r = radius;
     auto idx = [&](std::int64_t x, std::int64_t y, std::int64_t z) { return x + nx * (y + ny * z); };
@@ -39,7 +41,7 @@ std::vector<double> apply(const std::vector<T> &input, std::int64_t nx, std::int
                         for (int dy = -r; dy <= r; ++dy) {
                             for (int dx = -r; dx <= r; ++dx) {
                                 const int on_axis = (dx == 0) + (dy == 0) + (dz == 0) >= 2;
-                                if (!box && !on_axis) continue;
+                                if (pattern == Pattern::star && !on_axis) continue;
                                 sum += coeffs.at(j++) * cur[idx(x + dx, y + dy, z + dz)];
                             }
                         }

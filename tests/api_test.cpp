@@ -189,7 +189,7 @@ TEST(NonFinite, PropagateLikeTheReference) {
         if (!find_variant(name)) continue;
         std::vector<double> out(input.size());
         run(name, ConstGridView(input.data(), {nx, ny}), GridView(out.data(), {nx, ny}), 6, c);
-        const auto ref = reference::apply(input, nx, ny, 1, 2, false, 1, c, 6);
+        const auto ref = reference::apply(input, nx, ny, 1, 2, Pattern::star, 1, c, 6);
         for (std::size_t i = 0; i < out.size(); ++i) {
             ASSERT_EQ(std::isnan(out[i]), std::isnan(ref[i])) << name << " cell " << i;
             if (std::isfinite(ref[i])) {
@@ -315,7 +315,7 @@ TEST(Prepared, RunsThePlanItResolvedOnce) {
     EXPECT_EQ(prepared.plan()[0].variant->name, kTemporal8);
     EXPECT_EQ(prepared.plan()[0].passes, 2);
     EXPECT_EQ(prepared.steps(), 19);
-    const auto ref = reference::apply(in, nx, ny, 1, 2, false, 1, c, 19);
+    const auto ref = reference::apply(in, nx, ny, 1, 2, Pattern::star, 1, c, 19);
     Workspace ws;
     for (int repeat = 0; repeat < 3; ++repeat) {
         std::vector<float> out(nx * ny, 42.0f);

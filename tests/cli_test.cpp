@@ -114,7 +114,7 @@ TEST_F(Cli, RunMatchesReference) {
     ASSERT_EQ(out.header.dtype, stencilforge::DType::f64);
     const auto *p = reinterpret_cast<const double *>(out.data.get());
     std::vector<double> got(p, p + nx * ny);
-    const auto ref = stencilforge::reference::apply(grid, nx, ny, 1, 2, true, 1, c, steps);
+    const auto ref = stencilforge::reference::apply(grid, nx, ny, 1, 2, stencilforge::Pattern::box, 1, c, steps);
     EXPECT_LE(sf_test::max_rel_error(got, ref), 1e-12);
 }
 
