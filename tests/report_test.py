@@ -70,6 +70,15 @@ class StencilReport(unittest.TestCase):
             self.assertTrue(cells[0].endswith("50% m"), cells)   # tiled: the CPU's memory roof
             self.assertTrue(cells[1].endswith("50% d"), cells)   # cuda: the device's, never m or c
 
+    def test_the_hand_written_temporal_baseline_is_a_tracked_ratio(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = self.write(d, ["star2d1r_f32_tiled_t1/large", "star2d1r_f32_temporal_t4/large",
+                                  "star2d1r_f32_omp_t1/large", "star2d1r_f32_omp_trapezoid_t4/large"])
+            r = run("report.py", "report", str(path), "--out-dir", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            md = next(Path(d).glob("*.md")).read_text()
+            self.assertIn("best Halide / best hand-written temporal (omp_trapezoid_t4) = 1.00x", md)
+
     def test_unparsed_names_are_an_error(self):
         with tempfile.TemporaryDirectory() as d:
             # Names are looked up in the catalog (tools/sfcatalog), not parsed: a well-formed name of a
