@@ -30,14 +30,17 @@ def fail(msg):
     sys.exit(2)
 
 
-def host_isa(requested):
-    if requested:
-        return requested
-    env = os.environ.get("STENCILFORGE_CPU_ISA")
-    if env in ("avx2", "avx512"):
-        return env
-    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    return "avx512" if all(f in flags for f in ("avx512f", "avx512bw", "avx512vl", "avx512dq")) else "avx2"
+def active_isa(driver, requested):
+    """The ISA the library's kernels use here, asked of the library itself (the CPU's, capped by --isa or
+    STENCILFORGE_CPU_ISA), so the lab kernel never uses instructions the library would not."""
+    env = dict(os.environ, **({"STENCILFORGE_CPU_ISA": requested} if requested else {}))
+    r = subprocess.run([str(driver), "isa"], capture_output=True, text=True, env=env)
+    if r.returncode:
+        fail(f"{driver} isa failed: {r.stderr.strip()}")
+    isa = r.stdout.strip()
+    if requested and isa != requested:
+        fail(f"--isa {requested}: this CPU runs {isa} code")
+    return isa
 
 
 def main():
@@ -80,22 +83,22 @@ def main():
     if steps % depth:
         fail(f"--steps {steps} is not a multiple of depth {depth}: the lab times full passes of the kernel it built")
     grid = a.grid or DEFAULT_GRID[v.dims]
-    isa = host_isa(a.isa)
-    target = settings["halide_base_target"].replace("-c_plus_plus_name_mangling", "") + "-no_runtime"
-    if isa == "avx512":
-        target += "-avx512-avx512_skylake"
     key = sfcatalog.emit.generator_key(v.schedule_source)
     out = build / "lab" / v.name
     out.mkdir(parents=True, exist_ok=True)
+    driver = build / "tools" / "sf_lab"
     t0 = time.monotonic()
-    # Only the schedule's generator: the edited file, and a relink.
-    r = subprocess.run(["ninja", "-C", str(build), f"generators/sf_gen_{key}", "tools/sf_lab"] if not
-                       (build / "tools" / "sf_lab").exists() else ["ninja", "-C", str(build), f"generators/sf_gen_{key}"],
-                       capture_output=True, text=True)
+    # Only the schedule's generator: the edited file, and a relink (and the driver once, if it was never built).
+    targets = [f"generators/sf_gen_{key}"] + ([] if driver.exists() else ["tools/sf_lab"])
+    r = subprocess.run(["ninja", "-C", str(build), *targets], capture_output=True, text=True)
     if r.returncode:
         sys.stderr.write(r.stdout[-4000:] + r.stderr[-2000:])
-        fail(f"building generators/sf_gen_{key} failed")
+        fail(f"building {' '.join(targets)} failed")
     t1 = time.monotonic()
+    isa = active_isa(driver, a.isa)
+    # The library's own host target for that ISA (CMake's SF_HALIDE_TARGETS), as a C function without a runtime:
+    # the driver's library already holds the one Halide runtime.
+    target = settings["halide_targets"][isa].replace("-c_plus_plus_name_mangling", "") + "-no_runtime"
     emit = ["object", "h"] + (["stmt"] if a.stmt else []) + (["assembly"] if a.asm else [])
     gen = [str(build / "generators" / f"sf_gen_{key}"), "-g", "stencil", "-f", "sf_lab_kernel", "-o", str(out),
            "-e", ",".join(emit), f"target={target}", *[f"{k}={val}" for k, val in params.items()]]
@@ -113,7 +116,7 @@ def main():
     print(f"built    {v.name} with {' '.join(f'{k}={val}' for k, val in params.items())}")
     print(f"         target {target}; generator {t1 - t0:.1f} s, kernel {t2 - t1:.1f} s")
     env = dict(os.environ, STENCILFORGE_CPU_ISA=isa)
-    r = subprocess.run([str(build / "tools" / "sf_lab"), v.name, str(so), "--grid", grid, "--steps", str(steps),
+    r = subprocess.run([str(driver), "run", v.name, str(so), "--grid", grid, "--steps", str(steps),
                         "--reps", str(a.reps)], env=env)
     for ext, flag in (("stmt", a.stmt), ("s", a.asm)):
         if flag:

@@ -92,12 +92,21 @@ int main(int argc, char **argv) {
     CLI::App app{"sf_lab: check and time a lab-built kernel in a catalog variant's place (tools/lab/lab.py runs it)"};
     std::string variant, object, grid;
     int steps = 0, reps = 5;
-    app.add_option("variant", variant, "catalog variant the kernel stands in for")->required();
-    app.add_option("kernel", object, "shared object holding sf_lab_kernel")->required()->check(CLI::ExistingFile);
-    app.add_option("--grid", grid, "extents, x first: 4096x4096 or 256x256x128")->required();
-    app.add_option("--steps", steps, "steps per run")->required()->check(CLI::Range(1, 100000));
-    app.add_option("--reps", reps, "timed repetitions")->check(CLI::Range(1, 1000));
+    app.require_subcommand(1);
+    // The ISA the library's kernels use here (the CPU's, capped by
+    // STENCILFORGE_CPU_ISA): the lab builds its kernel for the same one.
+    auto *isa = app.add_subcommand("isa", "print the instruction set the kernels use on this machine");
+    auto *run = app.add_subcommand("run", "check and time a lab-built kernel");
+    run->add_option("variant", variant, "catalog variant the kernel stands in for")->required();
+    run->add_option("kernel", object, "shared object holding sf_lab_kernel")->required()->check(CLI::ExistingFile);
+    run->add_option("--grid", grid, "extents, x first: 4096x4096 or 256x256x128")->required();
+    run->add_option("--steps", steps, "steps per run")->required()->check(CLI::Range(1, 100000));
+    run->add_option("--reps", reps, "timed repetitions")->check(CLI::Range(1, 1000));
     CLI11_PARSE(app, argc, argv);
+    if (isa->parsed()) {
+        std::printf("%s\n", to_string(active_cpu_isa()).c_str());
+        return 0;
+    }
     try {
         const VariantInfo &v = require_variant(variant);
         std::vector<std::int64_t> extent;

@@ -81,7 +81,7 @@ def kernel_table(cat):
             cpp_string(v.name), cpp_string(v.shape), f"Pattern::{v.pattern}", str(v.dims), str(v.radius),
             f"DType::{v.dtype}", cpp_string(v.schedule), cpp_string(v.engine), str(v.depth), cpp_string(v.remainder),
             str(v.x_granule), cpp_string(v.autoscheduler), "{" + ", ".join(map(str, v.planned_grid)) + "}",
-            cpp_string(v.device), v.tolerance_text, cpp_string(v.description)])
+            cpp_string(v.device), repr(v.tolerance), cpp_string(v.description)])
         lines.append(f"    {{{{{info}}},\n     {stencil_fn(v)}}},")
     return "\n".join([
         f"// {GENERATED}",
@@ -124,7 +124,7 @@ def conv_table(cat):
             transform = f", .winograd_filter = &stencilforge::kernels::{v.name}_filter"
         info = ", ".join([
             cpp_string(v.name), cpp_string(v.algorithm), cpp_string(v.family), cpp_string(v.schedule),
-            cpp_string(v.boundary), str(v.stride), "{" + ", ".join(map(str, v.kernel_sizes)) + "}", v.tolerance_text,
+            cpp_string(v.boundary), str(v.stride), "{" + ", ".join(map(str, v.kernel_sizes)) + "}", repr(v.tolerance),
             cpp_string(v.device), cpp_string(v.description), cpp_string(v.engine)])
         lines.append(f"    {{.info = {{{info}}},\n     .{v.signature} = {conv_fn(v)}{transform}}},")
     return "\n".join([
@@ -188,9 +188,18 @@ def cuda_units(cat):
     return units
 
 
-def variants_cmake(cat, out_dir):
-    """The lists and per-library settings the CMake files iterate over; nothing else is decided in CMake."""
+def engine_units(cat):
+    """Every engine's generated unit, by its path under the output folder."""
+    return {f"{sub}/{name}": text
+            for sub, units in (("handwritten", host_units(cat)), ("kokkos", kokkos_units(cat)), ("cuda", cuda_units(cat)))
+            for name, text in units.items()}
+
+
+def variants_cmake(cat, out_dir, units=None):
+    """The lists and per-library settings the CMake files iterate over; nothing else is decided in CMake.
+    `units`: engine_units(cat), when the caller has it already."""
     out = Path(out_dir).resolve()
+    units = engine_units(cat) if units is None else units
     L = [f"# {GENERATED}"]
 
     def setv(name, *values):
@@ -198,8 +207,6 @@ def variants_cmake(cat, out_dir):
 
     for cond, why, names in cat.dropped:
         L.append(f"message(STATUS {cmake_arg(f'stencilforge: {len(names)} variants with {cond} left out: {why}')})")
-    setv("SF_VARIANTS", *[v.name for v in cat.variants])
-    setv("SF_CONV_VARIANTS", *[v.name for v in cat.conv_variants])
     L.append(f"message(STATUS {cmake_arg(f'stencilforge catalog: {len(cat.variants)} variants, {len(cat.conv_variants)} convolution variants')})")
     libs = []
     sources = {}
@@ -236,19 +243,18 @@ def variants_cmake(cat, out_dir):
         setv(f"SF_HL_{name}_DEVICE", device)
         setv(f"SF_HL_{name}_PARAMS", *params)
         setv(f"SF_HL_{name}_AUTOSCHEDULER", autoscheduler)
-    setv("SF_HOST_UNITS", *[str(out / "handwritten" / f) for f in host_units(cat)])
-    setv("SF_KOKKOS_UNITS", *[str(out / "kokkos" / f) for f in kokkos_units(cat)])
-    setv("SF_CUDA_UNITS", *[str(out / "cuda" / f) for f in cuda_units(cat) if f.endswith(".cu")])
+    for var, sub, ext in (("SF_HOST_UNITS", "handwritten", ".cpp"), ("SF_KOKKOS_UNITS", "kokkos", ".cpp"),
+                          ("SF_CUDA_UNITS", "cuda", ".cu")):
+        setv(var, *[str(out / f) for f in units if f.startswith(sub + "/") and f.endswith(ext)])
     return "\n".join(L) + "\n"
 
 
 def generate(cat, out_dir):
     """Writes every generated file under out_dir; returns the paths rewritten."""
     out = Path(out_dir).resolve()
+    units = engine_units(cat)
     files = {out / "runtime" / "kernel_table.cpp": kernel_table(cat),
              out / "runtime" / "conv_table.cpp": conv_table(cat),
-             out / "variants.cmake": variants_cmake(cat, out)}
-    for sub, units in (("handwritten", host_units(cat)), ("kokkos", kokkos_units(cat)), ("cuda", cuda_units(cat))):
-        for name, text in units.items():
-            files[out / sub / name] = text
+             out / "variants.cmake": variants_cmake(cat, out, units),
+             **{out / name: text for name, text in units.items()}}
     return [p for p, text in files.items() if write_if_changed(p, text)]

@@ -60,8 +60,7 @@ class StencilVariant:
     autoscheduler_params: tuple
     planned_grid: tuple
     device: str
-    tolerance: float
-    tolerance_text: str    # the catalog's spelling, for the C++ table
+    tolerance: float       # the accuracy contract when looser than the dtype's; 0: the dtype's
     description: str
     schedule_source: str   # Halide: the schedules/ file that registers the schedule ("" for autoschedulers)
     policy: str            # hand-written and Kokkos: the C++ policy type
@@ -96,7 +95,6 @@ class ConvVariant:
     kernel_sizes: tuple
     dtype: str
     tolerance: float
-    tolerance_text: str
     description: str
     signature: str         # which entry of the conv table holds it: filter2d, sepfilter or layer
     schedule_source: str   # Halide: the schedules/ file that registers <algorithm>.<schedule>
@@ -111,29 +109,22 @@ class Catalog:
     path: Path = None
     dropped: list = field(default_factory=list)   # (condition text, reason, names)
 
-    def find(self, name):
-        return self._index().get(name)
-
-    def find_conv(self, name):
-        return self._conv_index().get(name)
+    def __post_init__(self):
+        self._index()
 
     def _index(self):
-        if not hasattr(self, "_by_name"):
-            self._by_name = {v.name: v for v in self.variants}
-        return self._by_name
+        self._by_name = {v.name: v for v in self.variants}
+        self._conv_by_name = {v.name: v for v in self.conv_variants}
 
-    def _conv_index(self):
-        if not hasattr(self, "_conv_by_name"):
-            self._conv_by_name = {v.name: v for v in self.conv_variants}
-        return self._conv_by_name
+    def find(self, name):
+        return self._by_name.get(name)
+
+    def find_conv(self, name):
+        return self._conv_by_name.get(name)
 
     def schedule_order(self):
         """Implementation columns in catalog order (each schedule label, then its depths)."""
-        seen = []
-        for v in self.variants:
-            if v.impl not in seen:
-                seen.append(v.impl)
-        return seen
+        return list(dict.fromkeys(v.impl for v in self.variants))
 
     def drop(self, reason, **fields):
         """Leaves out the variants (stencil and conv) whose fields all match: their toolchain is missing."""
@@ -142,8 +133,7 @@ class Catalog:
         gone = [v.name for v in self.variants + self.conv_variants if match(v)]
         self.variants = [v for v in self.variants if not match(v)]
         self.conv_variants = [v for v in self.conv_variants if not match(v)]
-        for attr in ("_by_name", "_conv_by_name"):
-            self.__dict__.pop(attr, None)
+        self._index()
         self.dropped.append((" ".join(f"{k}={v}" for k, v in fields.items()), reason, gone))
 
 
@@ -175,12 +165,12 @@ def _get(obj, key, kind, where, default=None, required=True):
     return value
 
 
-def _int_list(obj, key, where, default=None, required=True, positive=True):
+def _int_list(obj, key, where, default=None, required=True):
     items = _get(obj, key, "list", where, default, required)
     if items is None:
         return None
     for x in items:
-        if not isinstance(x, int) or isinstance(x, bool) or (positive and x < 1):
+        if not isinstance(x, int) or isinstance(x, bool) or x < 1:
             _fail(where, f"'{key}' must hold positive integers, got {json.dumps(items)}")
     return items
 
@@ -202,11 +192,6 @@ def _registers(root, source, macro, key, where):
         _fail(where, f"'{source}' does not register {macro}({', '.join(args)}, ...)")
 
 
-def _number_text(raw_text, value):
-    """The catalog's spelling of a number, as a valid C++ literal."""
-    return raw_text if raw_text is not None else repr(value)
-
-
 def load(path=None, root=None):
     """Reads, validates and expands catalog.json; raises CatalogError naming the first problem."""
     path = Path(path) if path else DEFAULT_CATALOG
@@ -216,7 +201,7 @@ def load(path=None, root=None):
     except OSError as e:
         raise CatalogError(f"cannot read {path}: {e.strerror}") from None
     try:
-        data = json.loads(text, parse_float=lambda s: _Float(s))
+        data = json.loads(text)
     except json.JSONDecodeError as e:
         raise CatalogError(f"{path}: not valid JSON: {e}") from None
     _keys(data, TOP_KEYS, "top level")
@@ -233,23 +218,14 @@ def load(path=None, root=None):
     shape_at = {s["name"]: k for k, s in enumerate(shapes)}
     variants = [v for _, v in sorted(variants, key=lambda iv: (shape_at[iv[1].shape], dtypes.index(iv[1].dtype),
                                                                iv[0]))]
-    _check_names(variants)
     _check_remainders(variants)
     conv = _expand_conv(_get(data, "conv", "dict", "top level"), root)
-    names = {}
+    names = set()
     for v in variants + conv:
         if v.name in names:
             _fail(v.name, "two catalog entries expand to this name")
-        names[v.name] = v
+        names.add(v.name)
     return Catalog(variants, conv, path)
-
-
-class _Float(float):
-    """A float that remembers how the catalog spelled it (2e-3 stays 2e-3 in the generated C++)."""
-    def __new__(cls, text):
-        obj = super().__new__(cls, text)
-        obj.text = text
-        return obj
 
 
 def _shapes(data):
@@ -373,7 +349,6 @@ def _expand_row(row, i, shapes, dtypes, root):
                         engine=engine, depth=depth, remainder=rem, x_granule=x_granule,
                         autoscheduler=autoscheduler, autoscheduler_params=tuple(as_params),
                         planned_grid=tuple(grid), device=device, tolerance=float(tolerance),
-                        tolerance_text=_number_text(getattr(tolerance, "text", None), tolerance),
                         description=description, schedule_source=source, policy=policy, header=header,
                         knobs=tuple(sorted(knobs.items()))))
     for k, used in enumerate(skip_used):
@@ -400,13 +375,6 @@ def _check_staging(staging, shape, dtype, depth, where):
     if need > GPU_SHARED_LIMIT:
         _fail(where, f"{shape['name']} {dtype} T={depth} needs at least {need} B of shared memory per block, over "
                      f"the {GPU_SHARED_LIMIT} B a block gets without an opt-in; add it to the row's skip")
-
-
-def _check_names(variants):
-    """Every name reads back as <shape>_<dtype>_<schedule>_t<depth> with one split only."""
-    for v in variants:
-        if re.search(r"_t\d+$", v.schedule) or "/" in v.name:
-            _fail(v.name, "the schedule label must not end in _t<digits> (the depth suffix) nor hold '/'")
 
 
 def _check_remainders(variants):
@@ -488,7 +456,7 @@ def _expand_conv(conv, root):
                         engine=engine, schedule=label, base_schedule=s, device=device,
                         boundary=suffix if boundaries else "", stride=stride if strides else 1,
                         kernel_sizes=tuple(sizes), dtype=dtype, tolerance=float(tol),
-                        tolerance_text=_number_text(getattr(tol, "text", None), tol), description=description,
+                        description=description,
                         signature=signature, schedule_source=sources.get(s, ""),
                         kernel_argument=arguments.get(s, ""), winograd_m=m))
     return out
