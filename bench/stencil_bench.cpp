@@ -44,17 +44,9 @@ struct Roofs {
 };
 
 std::vector<double> coefficients(const VariantInfo &v) {
-    // Random signed weights, different per offset: a kernel with permuted
-    // taps (offsets in the wrong order, x and y swapped) fails the checks,
-    // which uniform 1/n weights would let pass. Their absolute values sum to
-    // 1, so the step is a contraction and values stay bounded over any steps.
-    std::mt19937 rng(static_cast<unsigned>(v.num_coefficients() * 131 + v.dims * 7 + v.radius));
-    std::uniform_real_distribution<double> u(-1, 1);
-    std::vector<double> c(v.num_coefficients());
-    double total = 0;
-    for (auto &w : c) total += std::abs(w = u(rng));
-    for (auto &w : c) w /= total;
-    return c;
+    // Signed, per-offset, a contraction (reference::random_weights), seeded by the shape.
+    return reference::random_weights(v.num_coefficients(),
+                                     static_cast<unsigned>(v.num_coefficients() * 131 + v.dims * 7 + v.radius));
 }
 
 // The timed output itself, checked after timing (untimed) at a few cells,

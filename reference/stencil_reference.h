@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <random>
 #include <vector>
 
 namespace stencilforge::reference {
@@ -53,6 +54,20 @@ std::vector<double> apply(const std::vector<T> &input, std::int64_t nx, std::int
         cur.swap(next);
     }
     return cur;
+}
+
+// Random signed weights, different per offset (a kernel with permuted taps
+// fails against them, where uniform 1/n weights would pass), their absolute
+// values summing to 1: the step is a contraction, so values stay O(1) over any
+// number of steps and the relative error stays meaningful.
+inline std::vector<double> random_weights(int n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::vector<double> c(n);
+    double total = 0;
+    for (auto &w : c) total += std::abs(w = u(rng));
+    for (auto &w : c) w /= total;
+    return c;
 }
 
 // The error norm every check uses: max |got - ref| / max |ref| (relative

@@ -98,6 +98,22 @@ void launch_all(const VariantInfo &v, const std::vector<int> &shape) {
     out.device_free();
 }
 
+// The launches checked against the limits; returns the largest shared-memory request.
+int check_launches(const std::string &what) {
+    int max_shared = 0;
+    EXPECT_FALSE(launches.empty()) << what << ": no launch recorded";
+    for (const Launch &l : launches) {
+        EXPECT_LE(long(l.threads[0]) * l.threads[1] * l.threads[2], 1024) << what << " " << l.entry;
+        EXPECT_LE(l.threads[2], 64) << what << " " << l.entry;
+        EXPECT_GE(l.blocks[0], 1) << what << " " << l.entry;
+        EXPECT_LE(l.blocks[1], 65535) << what << " " << l.entry;
+        EXPECT_LE(l.blocks[2], 65535) << what << " " << l.entry;
+        EXPECT_LE(l.shared_bytes, kSharedLimit) << what << " " << l.entry << ": " << l.shared_bytes << " B";
+        max_shared = std::max(max_shared, l.shared_bytes);
+    }
+    return max_shared;
+}
+
 TEST(CudaLaunch, EveryHalideCudaVariantFitsADevicesLimits) {
     int variants = 0, max_shared = 0;
     std::string largest;
@@ -115,36 +131,14 @@ TEST(CudaLaunch, EveryHalideCudaVariantFitsADevicesLimits) {
                 launch_all<double>(v, shape);
             }
             ASSERT_FALSE(launches.empty()) << "no launch recorded";
-            for (const Launch &l : launches) {
-                const long threads = long(l.threads[0]) * l.threads[1] * l.threads[2];
-                EXPECT_LE(threads, 1024) << l.entry;
-                EXPECT_LE(l.threads[2], 64) << l.entry;
-                EXPECT_GE(l.blocks[0], 1) << l.entry;
-                EXPECT_LE(l.blocks[1], 65535) << l.entry;
-                EXPECT_LE(l.blocks[2], 65535) << l.entry;
-                EXPECT_LE(l.shared_bytes, kSharedLimit) << l.entry << ": " << l.shared_bytes << " B of shared memory";
-                if (l.shared_bytes > max_shared) max_shared = l.shared_bytes, largest = v.name + " on " + grid;
+            if (const int shared = check_launches(v.name + " on " + grid); shared > max_shared) {
+                max_shared = shared, largest = v.name + " on " + grid;
             }
         }
     }
     EXPECT_GT(variants, 0);
     std::printf("%d Halide CUDA variants; largest shared-memory request %d B (%s)\n", variants, max_shared,
                 largest.c_str());
-}
-
-// The launches checked against the limits; returns the largest shared-memory request.
-int check_launches(const std::string &what) {
-    int max_shared = 0;
-    EXPECT_FALSE(launches.empty()) << what << ": no launch recorded";
-    for (const Launch &l : launches) {
-        EXPECT_LE(long(l.threads[0]) * l.threads[1] * l.threads[2], 1024) << what << " " << l.entry;
-        EXPECT_LE(l.threads[2], 64) << what << " " << l.entry;
-        EXPECT_LE(l.blocks[1], 65535) << what << " " << l.entry;
-        EXPECT_LE(l.blocks[2], 65535) << what << " " << l.entry;
-        EXPECT_LE(l.shared_bytes, kSharedLimit) << what << " " << l.entry << ": " << l.shared_bytes << " B";
-        max_shared = std::max(max_shared, l.shared_bytes);
-    }
-    return max_shared;
 }
 
 template <typename... Extents>

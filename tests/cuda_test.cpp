@@ -16,31 +16,10 @@ using namespace stencilforge;
 
 const char *kStar = "star2d1r_f32_cuda_hw_smem_t1";
 
+// False also for a GPU the kernels cannot use (a driver older than the linked
+// CUDA runtime, capability below 8.0): describe_devices() then says why.
 bool have_gpu() { return device_available("cuda"); }
 
-// Why the CUDA kernels cannot run here, or "" when they can: no GPU, a driver
-// older than the CUDA runtime this build links (every cudart call would
-// fail), or a GPU below the sm_80 the kernels are built for.
-std::string gpu_unusable() {
-    if (!have_gpu()) return "no CUDA GPU here: " + describe_devices();
-    int driver = 0, runtime = 0;
-    cudaDriverGetVersion(&driver);
-    cudaRuntimeGetVersion(&runtime);
-    if (driver < runtime) {
-        return "the CUDA driver supports CUDA " + std::to_string(driver / 1000) + "." +
-               std::to_string(driver % 1000 / 10) + ", older than the runtime this build links (" +
-               std::to_string(runtime / 1000) + "." + std::to_string(runtime % 1000 / 10) + ")";
-    }
-    cudaDeviceProp prop{};
-    if (const cudaError_t err = cudaGetDeviceProperties(&prop, 0); err != cudaSuccess) {
-        return std::string("cudaGetDeviceProperties failed: ") + cudaGetErrorString(err);
-    }
-    if (prop.major < 8) {
-        return std::string(prop.name) + " has compute capability " + std::to_string(prop.major) + "." +
-               std::to_string(prop.minor) + "; the kernels are built for 8.0 and newer";
-    }
-    return "";
-}
 
 // A device allocation freed on scope exit.
 struct DeviceMemory {
@@ -110,7 +89,7 @@ void check_on_device(const VariantInfo &v, cudaStream_t stream) {
 }
 
 TEST(RunOnDevice, EveryCudaVariantOnTheCallersStream) {
-    if (const std::string why = gpu_unusable(); !why.empty()) GTEST_SKIP() << why;
+    if (!have_gpu()) GTEST_SKIP() << "no usable CUDA GPU here: " << describe_devices();
     Stream stream;
     int checked = 0;
     for (const auto &v : catalog()) {
@@ -138,7 +117,7 @@ TEST(RunOnDevice, EveryCudaVariantOnTheCallersStream) {
 }
 
 TEST(RunOnDevice, ZeroStepsCopiesOnTheDevice) {
-    if (const std::string why = gpu_unusable(); !why.empty()) GTEST_SKIP() << why;
+    if (!have_gpu()) GTEST_SKIP() << "no usable CUDA GPU here: " << describe_devices();
     const auto input = sf_test::random_grid<float>(40 * 30, 3);
     DeviceMemory din(input.size() * 4), dout(input.size() * 4);
     ASSERT_EQ(cudaMemcpy(din.p, input.data(), input.size() * 4, cudaMemcpyHostToDevice), cudaSuccess);
@@ -152,7 +131,7 @@ TEST(RunOnDevice, ZeroStepsCopiesOnTheDevice) {
 // run() with host grids inside a scope: the copies and kernels go to the
 // caller's stream, and the result is on the host when run() returns.
 TEST(CudaScope, HostGridsOnTheCallersStream) {
-    if (const std::string why = gpu_unusable(); !why.empty()) GTEST_SKIP() << why;
+    if (!have_gpu()) GTEST_SKIP() << "no usable CUDA GPU here: " << describe_devices();
     Stream stream;
     CudaScope scope({nullptr, stream.s});
     for (const char *name : {"star2d1r_f64_cuda_gpu_temporal_t4", "star2d1r_f64_cuda_hw_temporal_t4"}) {
@@ -169,7 +148,7 @@ TEST(CudaScope, HostGridsOnTheCallersStream) {
 // PreparedConv2d::run_on_device: every CUDA layer variant on device tensors,
 // twice (the second run reuses the weights already on the device).
 TEST(PreparedConvOnDevice, EveryCudaLayerVariant) {
-    if (const std::string why = gpu_unusable(); !why.empty()) GTEST_SKIP() << why;
+    if (!have_gpu()) GTEST_SKIP() << "no usable CUDA GPU here: " << describe_devices();
     int checked = 0;
     for (const auto &v : conv_catalog()) {
         if (v.device != "cuda" || v.family != "layer") continue;
@@ -207,6 +186,24 @@ TEST(PreparedConvOnDevice, EveryCudaLayerVariant) {
         ++checked;
     }
     EXPECT_GT(checked, 0);
+}
+
+// A tile name the tensor-core layers do not have is an Error naming it, not a launch of some tile.
+TEST(PreparedConvOnDevice, UnknownForcedTileIsAnError) {
+    if (!have_gpu()) GTEST_SKIP() << "no usable CUDA GPU here: " << describe_devices();
+    reference::Layer l{1, 8, 8, 16, 32, 3, 1, 1, false, false};
+    const auto in = sf_test::random_grid<float>(std::size_t(l.n) * l.h * l.w * l.c_in, 1);
+    const auto weights = sf_test::random_grid<float>(std::size_t(l.k) * l.k * l.c_in * l.c_out, 2);
+    const auto bias = sf_test::random_grid<float>(l.c_out, 3);
+    DeviceMemory din(in.size() * 4), dout(std::size_t(l.n) * l.out_h() * l.out_w() * l.c_out * 4);
+    ASSERT_EQ(cudaMemcpy(din.p, in.data(), in.size() * 4, cudaMemcpyHostToDevice), cudaSuccess);
+    PreparedConv2d layer(l.c_in, l.c_out, weights, bias, {l.k, l.stride, l.pad, l.relu},
+                         {"conv_implicit_gemm", "cuda_tc_tf32"});
+    setenv("STENCILFORGE_CONV_TC_TILE", "huge", 1);
+    expect_error([&] { layer.run_on_device({static_cast<const float *>(din.p), l.n, l.h, l.w, l.c_in},
+                                           {static_cast<float *>(dout.p), l.n, l.out_h(), l.out_w(), l.c_out}); },
+                 "STENCILFORGE_CONV_TC_TILE='huge' is not large, medium or small");
+    unsetenv("STENCILFORGE_CONV_TC_TILE");
 }
 
 TEST(PreparedConvOnDevice, RefusesHostVariantsAndMissingGpu) {

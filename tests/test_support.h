@@ -15,13 +15,7 @@ namespace sf_test {
 // Weights in [-1, 1] scaled so their absolute values sum to 1: the step is a
 // contraction, so values stay O(1) over many steps and the relative error is meaningful.
 inline std::vector<double> random_coefficients(int n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> u(-1.0, 1.0);
-    std::vector<double> c(n);
-    double total = 0;
-    for (auto &w : c) total += std::abs(w = u(rng));
-    for (auto &w : c) w /= total;
-    return c;
+    return stencilforge::reference::random_weights(n, seed);
 }
 
 template <typename T>

@@ -5,6 +5,7 @@
 // (conv_tc_instances.inc is generated from catalog.json).
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include "conv_cuda.h"
 #include "device_buffers.cuh"
 #include "tensorcore/conv_tc.cuh"
@@ -62,8 +63,7 @@ cudaError_t launch_for_layer(const LayerArgs &a) {
     if (const char *t = forced_tile()) {
         if (std::strcmp(t, "large") == 0) return launch<E, LargeTile>(a);
         if (std::strcmp(t, "medium") == 0) return launch<E, MediumTile>(a);
-        if (std::strcmp(t, "small") == 0) return launch<E, SmallTile>(a);
-        return cudaErrorInvalidValue;  // an unknown name: the launch fails, naming no tile
+        return launch<E, SmallTile>(a);  // conv_tc() has refused any other name
     }
     int sms = 0, device = 0;
     cudaGetDevice(&device);
@@ -80,6 +80,11 @@ template <tensorcore::Precision P, int Stride>
 int conv_tc(halide_buffer_t *in, halide_buffer_t *weights, halide_buffer_t *bias, std::int32_t pad, bool relu,
             halide_buffer_t *out) {
     using namespace cuda;
+    if (const char *t = forced_tile(); t && std::strcmp(t, "large") && std::strcmp(t, "medium") && std::strcmp(t, "small")) {
+        halide_error(nullptr, ("hand-written CUDA layer: STENCILFORGE_CONV_TC_TILE='" + std::string(t) +
+                               "' is not large, medium or small").c_str());
+        return halide_error_code_generic_error;
+    }
     detail::CudaContextGuard guard;
     if (!guard.ok()) return no_context();
     int rc = 0;
