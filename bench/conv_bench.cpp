@@ -16,7 +16,7 @@
 #include "conv_reference.h"
 #include "conv_suite.h"
 #include "device.h"
-#include "roofline.h"
+#include "stencilforge/roofline.h"
 #include "stencil_reference.h"
 #include "stencilforge/stencilforge.h"
 
@@ -353,7 +353,7 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "[bench] FMA peak from the stencil suite of this job: %.0f GFLOP/s\n", given_peak_gflops);
     } else {
         std::fprintf(stderr, "[bench] measuring the FMA peak, %d threads\n", threads);
-        peak = bench::measure_fma_peak(detected_cpu_isa() == CpuIsa::avx512, 5).f32_flops;
+        peak = measure_fma_peak(detected_cpu_isa() == CpuIsa::avx512, 5).f32_flops;
     }
     benchmark::AddCustomContext("fma_peak_source", given_peak_gflops > 0 ? "the stencil suite of this job" : "measured by this suite");
     benchmark::AddCustomContext("threads", std::to_string(threads));

@@ -21,7 +21,7 @@
 #include "bench_harness.h"
 #include "bench_suite.h"
 #include "device.h"
-#include "roofline.h"
+#include "stencilforge/roofline.h"
 #include "stencil_reference.h"
 #include "stencilforge/stencilforge.h"
 
@@ -38,8 +38,8 @@ namespace {
 using namespace stencilforge;
 
 struct Roofs {
-    bench::Bandwidth bw;
-    bench::FmaPeak fma;
+    Bandwidth bw;
+    FmaPeak fma;
     double device_copy = 0;  // bytes/s; 0 without a CUDA device
 };
 
@@ -218,8 +218,8 @@ int main(int argc, char **argv) {
     threads = bench::use_threads(threads);
     std::fprintf(stderr, "[bench] measuring roofs: DRAM bandwidth (3 x 512 MiB arrays) and FMA peak, %d threads\n",
                  threads);
-    const Roofs roofs{bench::measure_bandwidth(std::size_t{1} << 29, 5),
-                      bench::measure_fma_peak(detected_cpu_isa() == CpuIsa::avx512, 5),
+    const Roofs roofs{measure_bandwidth(std::size_t{1} << 29, 5),
+                      measure_fma_peak(detected_cpu_isa() == CpuIsa::avx512, 5),
                       device_available("cuda") ? bench::measure_device_copy_bandwidth(std::size_t{1} << 30, 10) : 0};
     const auto ctx = [](const char *key, double value) { benchmark::AddCustomContext(key, std::to_string(value)); };
     benchmark::AddCustomContext("threads", std::to_string(threads));

@@ -3,7 +3,10 @@
 # the runtime's kernel tables and each engine's instantiation units. Call
 # sf_generate_catalog() after the toolchains are known: SF_CATALOG_DROPS holds
 # "FIELD=VALUE[,FIELD=VALUE]:REASON" entries for the variants a missing
-# toolchain cannot build.
+# toolchain cannot build. SF_TUNING_FAMILIES (a cache variable: the tuning
+# build, docs/selection.md) adds those families' tuning candidates.
+set(SF_TUNING_FAMILIES "" CACHE STRING
+    "The tuning build: <shape>_<dtype> families whose tuning candidates are built too (tools/tune.sh sets it)")
 set(SF_CATALOG_FILE "${PROJECT_SOURCE_DIR}/catalog.json")
 set(SF_CATALOG_DIR "${PROJECT_BINARY_DIR}/catalog")
 find_program(SF_PYTHON NAMES python3 HINTS "${PROJECT_SOURCE_DIR}/.venv/bin" NO_DEFAULT_PATH)
@@ -20,8 +23,13 @@ function(sf_generate_catalog)
     foreach (_d IN LISTS SF_CATALOG_DROPS)
         list(APPEND _drops --drop "${_d}")
     endforeach ()
+    set(_tuning "")
+    if (SF_TUNING_FAMILIES)
+        string(REPLACE ";" "," _families "${SF_TUNING_FAMILIES}")
+        set(_tuning --tuning "${_families}")
+    endif ()
     execute_process(COMMAND "${SF_PYTHON}" -m sfcatalog --catalog "${SF_CATALOG_FILE}" generate
-                            --out "${SF_CATALOG_DIR}" ${_drops}
+                            --out "${SF_CATALOG_DIR}" ${_drops} ${_tuning}
                     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}/tools"
                     RESULT_VARIABLE _rc ERROR_VARIABLE _err)
     if (NOT _rc EQUAL 0)

@@ -361,13 +361,18 @@ void PendingFile::discard() noexcept {
 }
 
 void PendingFile::commit(DType dtype, const std::vector<std::int64_t> &shape, const void *data) {
-    const std::string what = path_.string();
-    if (fd_ < 0) fail(what, "already written or discarded");
     std::size_t payload = size_of(dtype);
     for (auto e : shape) payload *= static_cast<std::size_t>(e);
     const std::string header = header_for(dtype, shape);
-    for (auto [p, n] : {std::pair{static_cast<const char *>(header.data()), header.size()},
-                        std::pair{static_cast<const char *>(data), payload}}) {
+    write_and_rename({{header.data(), header.size()}, {static_cast<const char *>(data), payload}});
+}
+
+void PendingFile::commit_text(std::string_view text) { write_and_rename({{text.data(), text.size()}}); }
+
+void PendingFile::write_and_rename(std::initializer_list<std::pair<const char *, std::size_t>> pieces) {
+    const std::string what = path_.string();
+    if (fd_ < 0) fail(what, "already written or discarded");
+    for (auto [p, n] : pieces) {
         while (n > 0) {
             const ssize_t w = ::write(fd_, p, n);
             if (w < 0 && errno == EINTR) continue;

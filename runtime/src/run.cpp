@@ -8,6 +8,7 @@
 #include "stencilforge/cuda.h"
 #include "stencilforge/devices.h"
 #include "stencilforge/run.h"
+#include "stencilforge/select.h"
 
 #include "HalideBuffer.h"
 #include "HalideRuntimeCuda.h"
@@ -170,6 +171,13 @@ void run_passes(const VariantInfo &asked, const std::vector<PlanStage> &plan, co
     if (progress) progress(steps_done, total_steps);
 }
 
+// The extents a family pick is made for; a grid of the wrong dims is
+// refused by the pick (or, for a variant, by validate()).
+std::vector<std::int64_t> extents_of(const ConstGridView &g) {
+    const int dims = std::clamp(g.dims, 0, 3);
+    return std::vector<std::int64_t>(g.extent.begin(), g.extent.begin() + dims);
+}
+
 std::vector<int> shape_of(const ConstGridView &g) {
     std::vector<int> shape;
     for (int d = 0; d < g.dims; ++d) shape.push_back(static_cast<int>(g.extent[d]));
@@ -319,6 +327,10 @@ PreparedStencil::PreparedStencil(std::string_view name, int steps)
     for (const PlanStage &stage : plan_) kernels_.push_back(detail::kernel_for(*stage.variant));
 }
 
+PreparedStencil::PreparedStencil(std::string_view kernel, int steps, std::span<const std::int64_t> extent,
+                                 std::string_view device)
+    : PreparedStencil(resolve_kernel(kernel, extent, steps, device).name, steps) {}
+
 void PreparedStencil::run(ConstGridView in, GridView out, std::span<const double> coefficients, Workspace &workspace,
                           const Progress &progress) const {
     check_grids(*variant_, plan_, in, out, coefficients);
@@ -363,12 +375,12 @@ void run(std::string_view name, ConstGridView in, GridView out, int steps, std::
 
 void run(std::string_view name, ConstGridView in, GridView out, int steps, std::span<const double> coefficients,
          Workspace &workspace, const Progress &progress) {
-    PreparedStencil(name, steps).run(in, out, coefficients, workspace, progress);
+    PreparedStencil(name, steps, extents_of(in)).run(in, out, coefficients, workspace, progress);
 }
 
 void run_on_device(std::string_view name, ConstGridView in, GridView out, int steps,
                    std::span<const double> coefficients) {
-    PreparedStencil(name, steps).run_on_device(in, out, coefficients);
+    PreparedStencil(name, steps, extents_of(in), "cuda").run_on_device(in, out, coefficients);
 }
 
 }  // namespace stencilforge

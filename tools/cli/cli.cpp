@@ -1,6 +1,8 @@
 // The command line's subcommands: `list` prints the catalog (`list-conv` its
-// convolution kernels), `describe` one kernel's coefficient order, `devices`
-// what this machine has, `run` applies a kernel to a .npy grid. .npy files
+// convolution kernels), `describe` one kernel's coefficient order (a family's:
+// the pick for a grid and step count, and why), `devices` what this machine
+// has, `run` applies a kernel or a family to a .npy grid, `tune` measures the
+// candidates here and writes the tuning record the picks read. .npy files
 // hold C-order arrays of shape (ny, nx) or (nz, ny, nx): x is the last numpy
 // axis, the unit-stride dimension stencilforge expects.
 // Every input is checked before work starts, the output is claimed (a
@@ -77,8 +79,52 @@ void print_conv_catalog(std::ostream &out, bool as_json) {
     if (as_json) out << j.dump(2) << "\n";
 }
 
-void describe(std::ostream &out, const std::string &name) {
-    const VariantInfo &v = require_variant(name);
+// Extents, x first, from "4096x4096" or "256x256x128".
+std::vector<std::int64_t> parse_grid(const std::string &text) {
+    std::vector<std::int64_t> e;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find('x', start), text.size());
+        std::int64_t x = 0;
+        const auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + end, x);
+        if (ec != std::errc() || ptr != text.data() + end || x < 1) {
+            throw Error("--grid '" + text + "' is not extents like 4096x4096 or 256x256x128 (positive, x first)");
+        }
+        e.push_back(x);
+        start = end + 1;
+    }
+    if (e.size() < 2 || e.size() > 3) throw Error("--grid '" + text + "' must have 2 or 3 extents");
+    return e;
+}
+
+// Any member of a family (for its dims, dtype and coefficients), or the variant itself.
+const VariantInfo &representative(const std::string &name) {
+    if (is_family(name)) {
+        for (const auto &v : catalog()) {
+            if (v.shape + "_" + to_string(v.dtype) == name) return v;
+        }
+    }
+    return require_variant(name);
+}
+
+struct DescribeRequest {
+    std::string kernel, grid;
+    int steps = 1;
+};
+
+void describe(std::ostream &out, const DescribeRequest &d) {
+    const std::string &name = d.kernel;
+    if (is_family(name)) {
+        const VariantInfo &any = representative(name);
+        std::vector<std::int64_t> extent = d.grid.empty() ? tuning_grids(any.dims).back() : parse_grid(d.grid);
+        const Selection s = select_variant(name, extent, d.steps);
+        std::string g;
+        for (auto x : extent) g += (g.empty() ? "" : "x") + std::to_string(x);
+        out << name << ": a family; for " << g << " and " << d.steps << " steps it runs " << s.variant->name << "\n"
+            << "  why: " << s.reason << "\n";
+        if (!s.record_message.empty()) out << "  record: " << s.record_message << "\n";
+    }
+    const VariantInfo &v = representative(name);
     out << v.name << ": " << v.description << "\n"
         << "coefficient order (" << v.num_coefficients() << " weights, one per offset):\n";
     int j = 0;
@@ -143,12 +189,13 @@ private:
 struct RunRequest {
     std::string kernel, in, out, coeffs;
     int steps = 1, threads = 0;
-    bool in_place = false;
+    bool in_place = false, verbose = false;
 };
 
-void run_file(const RunRequest &r, std::ostream &err) {
-    // Everything the user typed, checked before the input is read.
-    const VariantInfo &v = require_variant(r.kernel);
+void run_file(const RunRequest &r, std::ostream &out, std::ostream &err) {
+    // Everything the user typed, checked before the input is read (a
+    // family's members share dims, dtype and coefficients).
+    const VariantInfo &v = representative(r.kernel);
     const std::vector<double> coeffs = parse_coefficients(r.coeffs);
     if (static_cast<int>(coeffs.size()) != v.num_coefficients()) {
         throw Error("kernel '" + v.name + "' needs " + std::to_string(v.num_coefficients()) +
@@ -175,12 +222,57 @@ void run_file(const RunRequest &r, std::ostream &err) {
     const ConstGridView in_view = input.view();
     GridView out_view(result.get(), v.dtype, input.extents());
     ProgressLine progress(err);
+    const auto extent = input.extents();
+    const VariantInfo &ran = resolve_kernel(r.kernel, extent, r.steps);
+    const auto t0 = std::chrono::steady_clock::now();
     try {
-        run(v.name, in_view, out_view, r.steps, coeffs, thread_workspace(), std::ref(progress));
+        PreparedStencil(ran.name, r.steps).run(in_view, out_view, coeffs, thread_workspace(), std::ref(progress));
     } catch (const Cancelled &e) {
         throw Cancelled(std::string(e.what()) + " (interrupted); '" + r.out + "' was not written");
     }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     destination.commit(v.dtype, input.header.shape, result.get());
+    if (r.verbose) {
+        char line[160];
+        std::snprintf(line, sizeof line, "ran %s: %d steps in %.3f s", ran.name.c_str(), r.steps, seconds);
+        out << line << (ran.name == r.kernel ? "" : " (the pick for " + r.kernel + ")") << "\n";
+    }
+}
+
+struct TuneRequest {
+    std::vector<std::string> families, grids;
+    std::string record;
+    double budget = 600;
+    int reps = 3;
+};
+
+void tune_here(const TuneRequest &t, std::ostream &out) {
+    TuneOptions o;
+    o.families = t.families;
+    for (const auto &g : t.grids) o.grids.push_back(parse_grid(g));
+    o.budget_seconds = t.budget;
+    o.repetitions = t.reps;
+    o.log = [&](const std::string &line) { out << line << std::endl; };
+    const std::string path = t.record.empty() ? tuning_record_path() : t.record;
+    if (t.record.empty()) {
+        std::error_code ec;  // the user cache directory may not exist yet
+        fs::create_directories(fs::path(path).parent_path(), ec);
+    }
+    { npy::PendingFile probe(path); }  // an unwritable destination fails now, not after the measuring
+    const TuningRecord record = tune(o);
+    save_tuning_record(record, path);
+    std::size_t measured = 0;
+    for (const auto &e : record.entries) measured += e.measured.size();
+    char line[200];
+    std::snprintf(line, sizeof line, "tuned %zu family x grid entries (%zu measurements) in %.1f s; record: ",
+                  record.entries.size(), measured, record.seconds);
+    out << line << path << "\n";
+    out << "model efficiency these measurements imply (catalog.json model.efficiency, docs/selection.md):\n";
+    for (const ModelFit &f : record.model_fit) {
+        std::snprintf(line, sizeof line, "  %-16s %dD %-10s %.3f (%d points)\n", f.schedule.c_str(), f.dims,
+                      f.in_cache ? "in LLC" : "beyond LLC", f.efficiency, f.points);
+        out << line;
+    }
 }
 
 }  // namespace
@@ -201,21 +293,34 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
     auto *list_conv = app.add_subcommand("list-conv", "List every convolution kernel (filters, layers) in the catalog");
     list_conv->add_flag("--json", as_json, "Print them as JSON");
 
-    auto *desc = app.add_subcommand("describe", "Show a kernel's coefficient order");
-    std::string desc_kernel;
-    desc->add_option("kernel", desc_kernel, "Kernel name")->required();
+    auto *desc = app.add_subcommand("describe", "Show a kernel's coefficient order; for a family, what it picks and why");
+    DescribeRequest d;
+    desc->add_option("kernel", d.kernel, "Kernel or family name (<shape>_<dtype>)")->required();
+    desc->add_option("--grid", d.grid, "A family's grid, x first (default: the large tuning grid)");
+    desc->add_option("--steps", d.steps, "A family's step count")->check(CLI::Range(0, kMaxSteps));
 
     auto *devices = app.add_subcommand("devices", "Which compute devices (host, OpenCL, CUDA) this machine has");
 
     auto *runc = app.add_subcommand("run", "Apply a kernel to a .npy grid and write the result as .npy");
     RunRequest r;
-    runc->add_option("-k,--kernel", r.kernel, "Kernel name (see `stencilforge list`)")->required();
+    runc->add_option("-k,--kernel", r.kernel, "Kernel name (see `stencilforge list`), or a family (star2d1r_f32): the pick")
+        ->required();
     runc->add_option("-i,--in", r.in, "Input .npy (float32/float64, shape (ny,nx) or (nz,ny,nx))")->required();
     runc->add_option("-o,--out", r.out, "Output .npy (replaced only when the run succeeds)")->required();
     runc->add_option("-s,--steps", r.steps, "Number of steps")->check(CLI::Range(0, kMaxSteps));
     runc->add_option("-c,--coeffs", r.coeffs, "Weights, one per offset, comma separated (see `describe`)")->required();
     runc->add_option("-t,--threads", r.threads, "Threads (default: all cores)")->check(CLI::Range(0, 4096));
     runc->add_flag("--in-place", r.in_place, "Allow --out to name the input file (replaced when the run succeeds)");
+    runc->add_flag("-v,--verbose", r.verbose, "Print the variant that ran and the time");
+
+    auto *tunec = app.add_subcommand("tune", "Measure the candidates here and write the tuning record the picks read");
+    TuneRequest t;
+    tunec->add_option("-f,--family", t.families, "Families to tune (default: those with tuning candidates, else all)");
+    tunec->add_option("--grid", t.grids, "Grids, x first (default: one inside the LLC, one beyond it, per dims)");
+    tunec->add_option("--budget", t.budget, "Seconds of measuring at most (what was measured is kept)")
+        ->check(CLI::Range(1.0, 86400.0));
+    tunec->add_option("--reps", t.reps, "Timed repetitions per candidate (the median counts)")->check(CLI::Range(1, 1000));
+    tunec->add_option("--record", t.record, "The record file (default: STENCILFORGE_TUNING_RECORD or the user cache)");
 
     // CLI11 wants argv order with the program name first, last argument first out.
     std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -227,9 +332,10 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
     try {
         if (*list) print_catalog(out, as_json);
         if (*list_conv) print_conv_catalog(out, as_json);
-        if (*desc) describe(out, desc_kernel);
+        if (*desc) describe(out, d);
         if (*devices) out << describe_devices() << "\n";
-        if (*runc) run_file(r, err);
+        if (*runc) run_file(r, out, err);
+        if (*tunec) tune_here(t, out);
     } catch (const Cancelled &e) {
         err << "error: " << e.what() << "\n";
         return 130;

@@ -1,7 +1,8 @@
 """Command line of the catalog generator.
 
-  python -m sfcatalog generate --out DIR [--drop FIELD=VALUE[,FIELD=VALUE]:REASON ...]
-      Validates catalog.json, leaves out the variants a missing toolchain cannot build, and writes
+  python -m sfcatalog generate --out DIR [--drop FIELD=VALUE[,FIELD=VALUE]:REASON ...] [--tuning FAMILY,...]
+      Validates catalog.json, leaves out the variants a missing toolchain cannot build, adds the tuning
+      candidates of the families named (the tuning build, docs/selection.md), and writes
       DIR/variants.cmake, the runtime's tables and the engines' instantiation units (CMake runs this).
   python -m sfcatalog check
       Validates catalog.json only; exit 1 with the first problem.
@@ -35,6 +36,7 @@ def main(argv=None):
     g = sub.add_parser("generate")
     g.add_argument("--out", required=True)
     g.add_argument("--drop", action="append", default=[], metavar="FIELD=VALUE[,...]:REASON")
+    g.add_argument("--tuning", default="", metavar="FAMILY,...", help="add these families' tuning candidates")
     sub.add_parser("check")
     ls = sub.add_parser("list")
     ls.add_argument("--json", action="store_true")
@@ -42,6 +44,8 @@ def main(argv=None):
     try:
         cat = load(args.catalog)
         if args.cmd == "generate":
+            if args.tuning:
+                cat.add_tuning([f for f in args.tuning.replace(";", ",").split(",") if f])
             for spec in args.drop:
                 reason, fields = parse_drop(spec)
                 cat.drop(reason, **fields)

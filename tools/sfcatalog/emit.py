@@ -81,7 +81,10 @@ def kernel_table(cat):
             cpp_string(v.name), cpp_string(v.shape), f"Pattern::{v.pattern}", str(v.dims), str(v.radius),
             f"DType::{v.dtype}", cpp_string(v.schedule), cpp_string(v.engine), str(v.depth), cpp_string(v.remainder),
             str(v.x_granule), cpp_string(v.autoscheduler), "{" + ", ".join(map(str, v.planned_grid)) + "}",
-            cpp_string(v.device), repr(v.tolerance), cpp_string(v.description)])
+            cpp_string(v.device), repr(v.tolerance), cpp_string(v.description), "{" + ", ".join(map(repr, v.efficiency)) + "}", repr(v.overhead),
+            "true" if v.phased else "false",
+            "{" + ", ".join(map(str, v.model_tile)) + "}",
+            cpp_string(",".join(f"{k}={n}" for k, n in v.knobs)), "true" if v.candidate else "false"])
         lines.append(f"    {{{{{info}}},\n     {stencil_fn(v)}}},")
     return "\n".join([
         f"// {GENERATED}",

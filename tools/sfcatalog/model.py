@@ -28,7 +28,9 @@ TOP_KEYS = {"comment", "shapes", "dtypes", "implementations", "conv"}
 SHAPE_KEYS = {"name", "pattern", "dims", "radius"}
 IMPL_KEYS = {"schedule", "engine", "depths", "depths_by_dims", "remainder", "x_granule", "description",
              "autoscheduler", "planned_grid", "autoscheduler_params", "devices", "dims", "dtypes", "tolerance",
-             "schedule_source", "policy", "header", "knobs", "gpu_staging", "skip"}
+             "schedule_source", "policy", "header", "knobs", "gpu_staging", "skip", "model", "tuning"}
+MODEL_KEYS = {"efficiency", "overhead", "phased", "tile"}
+TUNING_KEYS = {"depths", "depths_by_dims", "knobs"}
 SKIP_KEYS = {"dims", "dtype", "depth", "why"}
 CONV_KEYS = {"comment", "dtypes", "devices", "algorithms"}
 ALGO_KEYS = {"algorithm", "family", "tolerance", "tolerances", "boundaries", "strides", "kernel_sizes",
@@ -66,6 +68,12 @@ class StencilVariant:
     policy: str            # hand-written and Kokkos: the C++ policy type
     header: str            # the header that defines the policy
     knobs: tuple           # (("tile_x", 512), ...): generator parameters the row sets
+    efficiency: tuple      # the selection model: fraction of the FMA peak its inner loop reaches, grids inside the
+                           # LLC and beyond it ((0, 0): no model)
+    overhead: float        # the selection model: per-cell work besides the taps (loads, store, loop), in taps
+    phased: bool           # the selection model: loads a tile, then computes it (memory and compute times add)
+    model_tile: tuple      # the selection model: the tile whose T*r halo is recomputed per fused pass, x first
+    candidate: bool        # a tuning candidate (the tuning build's extra parameters), not a catalog row itself
 
     @property
     def ctype(self):
@@ -108,6 +116,24 @@ class Catalog:
     conv_variants: list
     path: Path = None
     dropped: list = field(default_factory=list)   # (condition text, reason, names)
+    tuning_rows: list = field(default_factory=list)  # (implementation row index, row, tuning space) for add_tuning
+
+    def add_tuning(self, families):
+        """The tuning build: adds each tuning space's candidates (depths x knob sets of a host Halide row) for
+        the families named ("star2d1r_f32", ...); a candidate equal to a catalog variant is that variant."""
+        known = {f"{v.shape}_{v.dtype}" for v in self.variants}
+        for f in families:
+            if f not in known:
+                raise CatalogError(f"tuning family '{f}' is not a <shape>_<dtype> of the catalog "
+                                   f"(known: {', '.join(sorted(known))})")
+        added = []
+        for t in self.tuning_rows:
+            for c in _candidates(*t, families=set(families)):
+                if c.name not in self._by_name:
+                    added.append(c)
+        self.variants += added
+        self._index()
+        return added
 
     def __post_init__(self):
         self._index()
@@ -212,8 +238,11 @@ def load(path=None, root=None):
             _fail("dtypes", f"unknown dtype {json.dumps(d)} (known: {', '.join(CTYPE)})")
     rows = _get(data, "implementations", "list", "top level")
     variants = []
+    tuning_rows = []
     for i, row in enumerate(rows):
         variants += [(i, v) for v in _expand_row(row, i, shapes, dtypes, root)]
+        if "tuning" in row:
+            tuning_rows.append((i, row, shapes, dtypes, root))
     # Catalog order: shape, then dtype, then the implementation rows as listed (devices, depths within a row).
     shape_at = {s["name"]: k for k, s in enumerate(shapes)}
     variants = [v for _, v in sorted(variants, key=lambda iv: (shape_at[iv[1].shape], dtypes.index(iv[1].dtype),
@@ -225,7 +254,28 @@ def load(path=None, root=None):
         if v.name in names:
             _fail(v.name, "two catalog entries expand to this name")
         names.add(v.name)
-    return Catalog(variants, conv, path)
+    cat = Catalog(variants, conv, path, tuning_rows=tuning_rows)
+    # Every candidate must expand cleanly (names, remainders) whether or not a tuning build asks for it.
+    _check_remainders(variants + [c for t in tuning_rows for c in _candidates(*t)])
+    return cat
+
+
+def _candidates(i, row, shapes, dtypes, root, families=None):
+    """The tuning space of implementation row i: its depths x knob sets, as candidate variants (for the
+    families given, or all). A knob set {} keeps the schedule's own tiles (the label stays the schedule's);
+    any other sets every tile of its dims and names them in the label (temporal-x2048y128)."""
+    space = row["tuning"]
+    out = []
+    for dims in (2, 3):
+        for knobs in space["knobs"].get(str(dims), []):
+            label = row["schedule"] + ("-" + "".join(f"{k[-1]}{knobs[k]}" for k in KNOBS if k in knobs)
+                                       if knobs else "")
+            depths = space.get("depths_by_dims", {}).get(str(dims), space["depths"])
+            dim_shapes = [sh for sh in shapes if sh["dims"] == dims]
+            for v in _expand_row(row, i, dim_shapes, dtypes, root, candidate=(label, depths, knobs)):
+                if families is None or f"{v.shape}_{v.dtype}" in families:
+                    out.append(v)
+    return out
 
 
 def _shapes(data):
@@ -250,7 +300,8 @@ def _shapes(data):
     return shapes
 
 
-def _expand_row(row, i, shapes, dtypes, root):
+def _expand_row(row, i, shapes, dtypes, root, candidate=None):
+    """The row's variants; `candidate` = (label, depths, knobs): one point of its tuning space instead."""
     where = f"implementations[{i}]"
     _keys(row, IMPL_KEYS, where)
     schedule = _get(row, "schedule", "str", where)
@@ -286,6 +337,8 @@ def _expand_row(row, i, shapes, dtypes, root):
     knobs = _get(row, "knobs", "dict", where, {}, required=False)
     staging = _get(row, "gpu_staging", "dict", where, None, required=False)
     skips = _get(row, "skip", "list", where, [], required=False)
+    model = _model(row, where, devices, only_dims)
+    _tuning(row, where, engine, autoscheduler, devices)
     for k, sk in enumerate(skips):
         _keys(sk, SKIP_KEYS, f"{where} skip[{k}]")
         if not isinstance(sk.get("why"), str) or not sk["why"]:
@@ -322,6 +375,16 @@ def _expand_row(row, i, shapes, dtypes, root):
         if only_dims and s["dims"] not in only_dims:
             continue
         row_depths = by_dims.get(str(s["dims"]), depths)
+        label_base, row_knobs = schedule, knobs
+        tile = tuple(model.get("tile", {}).get(str(s["dims"]), ()))
+        if candidate:
+            label_base, row_depths, row_knobs = candidate
+            if row_knobs:
+                tile = tuple(row_knobs[k] for k in KNOBS[:s["dims"]])
+            knob_text = ", ".join(f"{k}={n}" for k, n in sorted(row_knobs.items())) or "the schedule's own tiles"
+            row_description = f"{description} [tuning candidate: {knob_text}]"
+        else:
+            row_description = description
         grid = ()
         if autoscheduler:
             grid = _int_list(planned, str(s["dims"]), where + " planned_grid")
@@ -331,7 +394,7 @@ def _expand_row(row, i, shapes, dtypes, root):
             if only_dtypes and dtype not in only_dtypes:
                 continue
             for device in devices:
-                label = schedule if device == "host" else f"{device}_{schedule}"
+                label = label_base if device == "host" else f"{device}_{label_base}"
                 rem = "" if not remainder else (remainder if device == "host" else f"{device}_{remainder}")
                 for depth in row_depths:
                     hit = [k for k, sk in enumerate(skips)
@@ -349,12 +412,76 @@ def _expand_row(row, i, shapes, dtypes, root):
                         engine=engine, depth=depth, remainder=rem, x_granule=x_granule,
                         autoscheduler=autoscheduler, autoscheduler_params=tuple(as_params),
                         planned_grid=tuple(grid), device=device, tolerance=float(tolerance),
-                        description=description, schedule_source=source, policy=policy, header=header,
-                        knobs=tuple(sorted(knobs.items()))))
+                        description=row_description, schedule_source=source, policy=policy, header=header,
+                        knobs=tuple(sorted(row_knobs.items())),
+                        efficiency=_pair(model.get("efficiency", {}).get(str(s["dims"]), 0)) if device == "host" else (0.0, 0.0),
+                        overhead=float(model.get("overhead", 0)) if device == "host" else 0.0,
+                        phased=bool(model.get("phased", False)) and device == "host",
+                        model_tile=tile if device == "host" else (), candidate=bool(candidate)))
     for k, used in enumerate(skip_used):
         if not used:
             _fail(f"{where} skip[{k}]", "matches no variant of the row (a stale entry)")
     return out
+
+
+def _model(row, where, devices, only_dims):
+    """The selection model's view of a row (docs/selection.md): required on rows that run on the host, where
+    the auto pick ranks them; efficiency per dims in (0, 1], tile per dims with one extent per dimension."""
+    model = _get(row, "model", "dict", where, None, required=False)
+    if model is None:
+        if "host" in devices:
+            _fail(where, "a row that runs on the host needs 'model' (efficiency per dims; tile for fused rows): "
+                         "the auto pick ranks host variants by it")
+        return {}
+    _keys(model, MODEL_KEYS, where + " model")
+    eff = _get(model, "efficiency", "dict", where + " model")
+    for d in only_dims or (2, 3):
+        x = eff.get(str(d))
+        values = x if isinstance(x, list) and len(x) == 2 else [x]
+        if any(not isinstance(y, (int, float)) or isinstance(y, bool) or not 0 < y <= 1 for y in values):
+            _fail(where + " model", f"efficiency for {d}-D must be a number in (0, 1] or a pair of them (grids "
+                                    f"inside the LLC, beyond it), got {json.dumps(x)}")
+    if not isinstance(model.get("phased", False), bool):
+        _fail(where + " model", "phased must be true or false")
+    if _get(model, "overhead", "num", where + " model", 0, required=False) < 0:
+        _fail(where + " model", "overhead must be >= 0 (taps of per-cell work besides the stencil's)")
+    for d, t in _get(model, "tile", "dict", where + " model", {}, required=False).items():
+        if d not in ("2", "3") or not isinstance(t, list) or len(t) != int(d) or \
+                any(not isinstance(x, int) or isinstance(x, bool) or x < 1 for x in t):
+            _fail(where + " model", f"tile '{d}' must be {d} positive extents (x first)")
+    return model
+
+
+def _pair(x):
+    """An efficiency as written (one number, or [inside the LLC, beyond it]) as the pair."""
+    return (float(x[0]), float(x[1])) if isinstance(x, list) else (float(x), float(x))
+
+
+def _tuning(row, where, engine, autoscheduler, devices):
+    """A tuning space: only on host Halide rows scheduled by a schedules/ file (the generator takes the knobs)."""
+    space = _get(row, "tuning", "dict", where, None, required=False)
+    if space is None:
+        return
+    if engine != "halide" or autoscheduler or devices != ["host"]:
+        _fail(where + " tuning", "only a host Halide row with a schedule_source has a tuning space")
+    _keys(space, TUNING_KEYS, where + " tuning")
+    _int_list(space, "depths", where + " tuning")
+    for k, d in _get(space, "depths_by_dims", "dict", where + " tuning", {}, required=False).items():
+        if k not in ("2", "3"):
+            _fail(where + " tuning", f"depths_by_dims key '{k}' is not 2 or 3")
+        _int_list(space["depths_by_dims"], k, where + " tuning depths_by_dims")
+    for d, sets in _get(space, "knobs", "dict", where + " tuning").items():
+        if d not in ("2", "3") or not isinstance(sets, list):
+            _fail(where + " tuning", f"knobs '{d}' must be a list of knob sets for 2 or 3 dims")
+        for ks in sets:
+            if not isinstance(ks, dict):
+                _fail(where + " tuning", f"knob set {json.dumps(ks)} is not an object")
+            need = set(KNOBS[:int(d)])
+            if ks and set(ks) != need:
+                _fail(where + " tuning", f"knob set {json.dumps(ks)} must be {{}} (the schedule's tiles) or set "
+                                         f"exactly {', '.join(sorted(need))}")
+            if any(not isinstance(x, int) or isinstance(x, bool) or x < 1 for x in ks.values()):
+                _fail(where + " tuning", f"knob set {json.dumps(ks)}: tiles must be positive integers")
 
 
 def _check_staging(staging, shape, dtype, depth, where):

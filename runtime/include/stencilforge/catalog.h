@@ -6,6 +6,7 @@
 #include "stencilforge/grid.h"
 #include "stencilforge/shape.h"
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,18 @@ struct VariantInfo {
     double tolerance;         // its accuracy contract (max error / max |reference|) when looser than
                               // the dtype's (reduced-precision tensor cores); 0: the dtype's
     std::string description;  // what the schedule does
+    // The selection model (docs/selection.md): the fraction of the FMA peak
+    // its inner loop reaches (grids inside the LLC, beyond it), its per-cell
+    // work besides the taps (in taps),
+    // whether it is phased (loads a tile, then computes it: memory and compute
+    // times add; else they overlap), and the tile whose T*r halo each fused
+    // pass recomputes (x first; empty: none). 0 / empty on devices.
+    std::array<double, 2> model_efficiency;
+    double model_overhead;
+    bool model_phased;
+    std::vector<int> model_tile;
+    std::string knobs;        // generator knobs it was built with ("tile_x=2048,tile_y=128"); empty: the schedule's
+    bool tuning_candidate;    // built by the tuning build only (a point of a tuning space, not a catalog row)
 
     int num_coefficients() const;
     std::vector<Offset> offsets() const;  // in coefficient order

@@ -11,9 +11,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace stencilforge::npy {
@@ -75,10 +78,12 @@ public:
     PendingFile &operator=(const PendingFile &) = delete;
 
     void commit(DType dtype, const std::vector<std::int64_t> &shape, const void *data);
+    void commit_text(std::string_view text);  // any other file written whole (a tuning record)
     const std::filesystem::path &path() const { return path_; }
 
 private:
     void discard() noexcept;
+    void write_and_rename(std::initializer_list<std::pair<const char *, std::size_t>> pieces);
     std::filesystem::path path_, temp_;
     int fd_ = -1;
 };

@@ -40,7 +40,9 @@ private:
     std::size_t capacity_ = 0;
 };
 
-// Applies `steps` >= 0 steps of `variant` to `in`, result in `out`.
+// Applies `steps` >= 0 steps of `variant` to `in`, result in `out`. `variant`
+// may be a family name (star2d1r_f32, select.h): the auto pick for this grid
+// and step count runs.
 // `in` is never written. `out` must have in's dtype and extents and must not
 // overlap `in`. `coefficients` holds one weight per offset, in the order of
 // VariantInfo::offsets(). With steps == 0, out becomes a copy of in.
@@ -72,6 +74,10 @@ public:
     // Throws Error for an unknown variant or steps outside [0, kMaxSteps], and
     // when no catalog variant covers the leftover steps.
     PreparedStencil(std::string_view variant, int steps);
+    // `kernel` a variant or a family (select.h): a family is resolved to the
+    // pick for grids of `extent` on `device` ("host" or "cuda").
+    PreparedStencil(std::string_view kernel, int steps, std::span<const std::int64_t> extent,
+                    std::string_view device = "host");
 
     const VariantInfo &variant() const { return *variant_; }
     int steps() const { return steps_; }

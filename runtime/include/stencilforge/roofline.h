@@ -1,11 +1,11 @@
-// The machine's own roofs, measured in the same run as the kernels: DRAM
-// bandwidth over arrays far larger than the last-level cache and peak FMA
-// throughput, all threads.
+// The machine's own roofs: DRAM (or, on arrays that fit it, cache)
+// bandwidth and peak FMA throughput, all threads. The benchmark measures them
+// in the same run as the kernels; the auto pick's model (select.h) too.
 #pragma once
 
 #include <cstddef>
 
-namespace stencilforge::bench {
+namespace stencilforge {
 
 struct Bandwidth {
     double memcpy_bytes_per_s;  // glibc memcpy per thread chunk (streaming stores on large copies)
@@ -28,4 +28,4 @@ struct FmaPeak {
 // `avx512`) AVX-512, the faster counted: the compute roof kernels can reach.
 FmaPeak measure_fma_peak(bool avx512, int trials);
 
-}  // namespace stencilforge::bench
+}  // namespace stencilforge

@@ -1,6 +1,6 @@
 // Roof measurements (see roofline.h): STREAM-style bandwidth loops and an FMA
 // throughput loop built for AVX2 and for AVX-512.
-#include "roofline.h"
+#include "stencilforge/roofline.h"
 
 #include <omp.h>
 
@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace stencilforge::bench {
+namespace stencilforge {
 
 namespace {
 
@@ -128,4 +128,4 @@ FmaPeak measure_fma_peak(bool avx512, int trials) {
     return peak;
 }
 
-}  // namespace stencilforge::bench
+}  // namespace stencilforge

@@ -1,0 +1,365 @@
+// Tuning records and tune(): the key, the file (JSON through nlohmann-json,
+// one record per key), and the measuring loop over each family's candidates.
+#include "stencilforge/tuning.h"
+#include "stencilforge/machine.h"
+#include "stencilforge/npy.h"
+#include "stencilforge/roofline.h"
+#include "stencilforge/run.h"
+#include "stencilforge/select.h"
+
+#include "stencil_reference.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <tuple>
+#include <cmath>
+#include <random>
+#include <sstream>
+
+#ifndef SF_VERSION
+#define SF_VERSION "unknown"
+#endif
+
+namespace stencilforge {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr const char *kFormat = "stencilforge-tuning-1";
+
+std::string default_record_path() {
+    if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/stencilforge/tuning.json";
+    if (const char *home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/stencilforge/tuning.json";
+    return ".stencilforge-tuning.json";
+}
+
+json key_json(const TuningKey &k) {
+    return {{"cpu", k.cpu}, {"isa", k.isa}, {"threads", k.threads}, {"library", k.library}};
+}
+
+std::string key_text(const TuningKey &k) {
+    return k.cpu + ", " + k.isa + ", " + std::to_string(k.threads) + " threads, library " + k.library;
+}
+
+[[noreturn]] void malformed(const std::string &path, const std::string &what) {
+    throw Error("tuning record '" + path + "' is malformed: " + what +
+                " (delete it or run `stencilforge tune` to write a new one)");
+}
+
+TuningRecord record_from(const json &j, const std::string &path) {
+    try {
+        TuningRecord r;
+        const json &k = j.at("key");
+        r.key = {k.at("cpu").get<std::string>(), k.at("isa").get<std::string>(), k.at("threads").get<int>(),
+                 k.at("library").get<std::string>()};
+        r.created = j.at("created").get<std::string>();
+        r.seconds = j.at("seconds").get<double>();
+        const json &roofs = j.at("roofs");
+        r.dram_copy_bytes_per_s = roofs.at("dram_copy_bytes_per_s").get<double>();
+        r.llc_copy_bytes_per_s = roofs.at("llc_copy_bytes_per_s").get<double>();
+        r.fma_f32_flops = roofs.at("fma_f32_flops").get<double>();
+        r.fma_f64_flops = roofs.at("fma_f64_flops").get<double>();
+        for (const json &f : j.value("model_fit", json::array())) {
+            r.model_fit.push_back({f.at("schedule").get<std::string>(), f.at("dims").get<int>(),
+                                   f.at("in_cache").get<bool>(), f.at("efficiency").get<double>(),
+                                   f.at("points").get<int>()});
+        }
+        for (const json &e : j.at("entries")) {
+            TuningEntry entry{e.at("family").get<std::string>(), e.at("grid").get<std::vector<std::int64_t>>(), {}};
+            for (const json &m : e.at("measured")) {
+                const double rate = m.at("cell_steps_per_s").get<double>();
+                if (!(rate > 0) || !std::isfinite(rate)) malformed(path, "a measurement is not a positive rate");
+                entry.measured.push_back({m.at("variant").get<std::string>(), rate});
+            }
+            for (auto x : entry.grid) {
+                if (x < 1) malformed(path, "a grid extent is below 1");
+            }
+            r.entries.push_back(std::move(entry));
+        }
+        return r;
+    } catch (const json::exception &e) {
+        malformed(path, e.what());
+    }
+}
+
+json record_json(const TuningRecord &r) {
+    json entries = json::array();
+    for (const TuningEntry &e : r.entries) {
+        json measured = json::array();
+        for (const Measurement &m : e.measured) measured.push_back({{"variant", m.variant}, {"cell_steps_per_s", m.cell_steps_per_s}});
+        entries.push_back({{"family", e.family}, {"grid", e.grid}, {"measured", measured}});
+    }
+    json fit = json::array();
+    for (const ModelFit &f : r.model_fit) {
+        fit.push_back({{"schedule", f.schedule}, {"dims", f.dims}, {"in_cache", f.in_cache},
+                       {"efficiency", f.efficiency}, {"points", f.points}});
+    }
+    return {{"key", key_json(r.key)},
+            {"model_fit", fit},
+            {"created", r.created},
+            {"seconds", r.seconds},
+            {"roofs",
+             {{"dram_copy_bytes_per_s", r.dram_copy_bytes_per_s}, {"llc_copy_bytes_per_s", r.llc_copy_bytes_per_s},
+              {"fma_f32_flops", r.fma_f32_flops}, {"fma_f64_flops", r.fma_f64_flops}}},
+            {"entries", entries}};
+}
+
+// The whole file: {"format": ..., "records": [...]}; absent: nullopt.
+std::optional<json> read_file(const std::string &path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return std::nullopt;
+    if (!fs::is_regular_file(path, ec)) throw Error("tuning record '" + path + "' is not a regular file");
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw Error("tuning record '" + path + "' cannot be read");
+    std::stringstream text;
+    text << f.rdbuf();
+    json j = json::parse(text.str(), nullptr, false);
+    if (j.is_discarded()) malformed(path, "not valid JSON");
+    if (!j.is_object() || j.value("format", "") != kFormat || !j.contains("records") || !j["records"].is_array()) {
+        malformed(path, std::string("not a {\"format\": \"") + kFormat + "\", \"records\": [...]} file");
+    }
+    return j;
+}
+
+std::string utc_now() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char b[32];
+    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return b;
+}
+
+}  // namespace
+
+std::string library_version() { return SF_VERSION; }
+
+TuningKey current_tuning_key() {
+    return {cpu_identity(), to_string(active_cpu_isa()), num_threads(), library_version()};
+}
+
+std::string tuning_record_path() {
+    const char *env = std::getenv("STENCILFORGE_TUNING_RECORD");
+    return env && *env ? std::string(env) : default_record_path();
+}
+
+std::optional<TuningRecord> load_tuning_record(const std::string &path, std::string *why) {
+    const auto file = read_file(path);
+    const TuningKey want = current_tuning_key();
+    if (!file) {
+        if (why) *why = "no tuning record at " + path + " (`stencilforge tune` writes one)";
+        return std::nullopt;
+    }
+    std::string others;
+    for (const json &j : (*file)["records"]) {
+        TuningRecord r = record_from(j, path);
+        if (r.key == want) return r;
+        others += (others.empty() ? "" : "; ") + key_text(r.key);
+    }
+    if (why) {
+        *why = "the tuning record " + path + " is for another machine or build (" +
+               (others.empty() ? std::string("it holds no records") : others) + "), not this one (" +
+               key_text(want) + "): ignored";
+    }
+    return std::nullopt;
+}
+
+void save_tuning_record(const TuningRecord &record, const std::string &path) {
+    if (path == default_record_path() && !getenv("STENCILFORGE_TUNING_RECORD")) {
+        std::error_code ec;
+        fs::create_directories(fs::path(path).parent_path(), ec);  // the cache directory may not exist yet
+    }
+    json file = {{"format", kFormat}, {"records", json::array()}};
+    npy::PendingFile destination(path);  // claims the path (or fails naming it) before anything is read
+    if (auto old = read_file(path)) {
+        for (const json &j : (*old)["records"]) {
+            if (record_from(j, path).key != record.key) file["records"].push_back(j);
+        }
+    }
+    file["records"].push_back(record_json(record));
+    destination.commit_text(file.dump(1) + "\n");
+}
+
+std::vector<std::vector<std::int64_t>> tuning_grids(int dims) {
+    // small: 4 MiB per f32 grid, in- and output together inside a 32 MiB LLC;
+    // large: 64 Mi cells, 256 MiB (f32) or 512 MiB (f64) per grid.
+    if (dims == 2) return {{1024, 1024}, {8192, 8192}};
+    return {{128, 128, 64}, {512, 512, 256}};
+}
+
+namespace {
+
+template <typename T>
+bool matches_reference(const VariantInfo &v) {
+    // Ragged: no multiple of a tile or a vector; one full pass and a remainder.
+    std::vector<std::int64_t> e = v.dims == 2 ? std::vector<std::int64_t>{67, 45} : std::vector<std::int64_t>{37, 21, 19};
+    for (std::size_t d = 0; d < v.planned_grid.size(); ++d) e[d] = v.planned_grid[d] + 3;
+    const std::int64_t nz = v.dims == 3 ? e[2] : 1, cells = e[0] * e[1] * nz;
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> u(-1, 1);
+    std::vector<T> in(cells), out(cells);
+    for (auto &x : in) x = static_cast<T>(u(rng));
+    const auto c = reference::random_weights(v.num_coefficients(), 17);
+    const int steps = v.depth + 1;
+    run(v.name, ConstGridView(in.data(), v.dtype, e), GridView(out.data(), v.dtype, e), steps, c);
+    const auto ref = reference::apply(in, e[0], e[1], nz, v.dims, v.pattern, v.radius, c, steps);
+    return reference::max_rel_error(out.data(), ref) <= (v.tolerance > 0 ? v.tolerance : reference::tolerance<T>());
+}
+
+// Cell-steps per second of `v` on `grid`: runs of whole passes (at least 8
+// steps, a multiple of its depth, so no remainder runs), repeated back to
+// back until a sample lasts 20 ms (a single in-cache pass is a fraction of a
+// millisecond, where thread wake-up would dominate); the median of `reps` samples.
+template <typename T>
+double time_variant(const VariantInfo &v, const std::vector<std::int64_t> &grid, int reps) {
+    std::int64_t cells = 1;
+    for (auto e : grid) cells *= e;
+    // One pair of grids per dtype, kept from one candidate to the next (a
+    // fresh 512 MiB pair would be page-faulted per candidate).
+    static std::vector<T> in, out;
+    if (static_cast<std::int64_t>(in.size()) != cells) {
+        in = std::vector<T>(cells);
+        out = std::vector<T>(cells);
+#pragma omp parallel for schedule(static)
+        for (std::int64_t i = 0; i < cells; ++i) in[i] = static_cast<T>((i * 7919) % 1000) * T(1e-3);
+    }
+    const auto c = reference::random_weights(v.num_coefficients(), 17);
+    const int steps = v.depth * ((8 + v.depth - 1) / v.depth);
+    const PreparedStencil p(v.name, steps);
+    const ConstGridView iv(in.data(), v.dtype, grid);
+    const GridView ov(out.data(), v.dtype, grid);
+    const auto timed = [&](int calls) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int k = 0; k < calls; ++k) p.run(iv, ov, c, thread_workspace());
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    const double first = timed(1);  // warm-up: page faults, the workspace, thread pools
+    const int calls = std::clamp(static_cast<int>(0.02 / std::max(first, 1e-6)), 1, 1000);
+    std::vector<double> t;
+    for (int r = 0; r < reps; ++r) t.push_back(timed(calls) / calls);
+    std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
+    return static_cast<double>(cells) * steps / t[t.size() / 2];
+}
+
+}  // namespace
+
+TuningRecord tune(const TuneOptions &o) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    const auto log = [&](const std::string &s) {
+        if (o.log) o.log(s);
+    };
+    if (!(o.budget_seconds > 0)) throw Error("tune: the time budget must be positive");
+    if (o.repetitions < 1 || o.repetitions > 1000) throw Error("tune: repetitions must be in [1, 1000]");
+    std::vector<std::string> fams = o.families;
+    if (fams.empty()) {
+        for (const auto &v : catalog()) {
+            const std::string f = v.shape + "_" + to_string(v.dtype);
+            if (v.tuning_candidate && std::find(fams.begin(), fams.end(), f) == fams.end()) fams.push_back(f);
+        }
+        if (fams.empty()) fams = families();
+    }
+    for (const auto &f : fams) {
+        if (!is_family(f)) throw Error("tune: unknown kernel family '" + f + "' (<shape>_<dtype>, e.g. star2d1r_f32)");
+    }
+    const MachineProfile &m = machine_profile();
+    TuningRecord record;
+    record.key = current_tuning_key();
+    record.created = utc_now();
+    record.dram_copy_bytes_per_s = m.dram_copy_bytes_per_s;
+    record.llc_copy_bytes_per_s = m.llc_copy_bytes_per_s;
+    record.fma_f32_flops = m.fma_f32_flops;
+    record.fma_f64_flops = m.fma_f64_flops;
+    std::vector<std::string> checked, wrong;
+    bool out_of_time = false;
+    for (const auto &f : fams) {
+        int dims = 0;
+        for (const auto &v : catalog()) {
+            if (v.shape + "_" + to_string(v.dtype) == f) dims = v.dims;
+        }
+        std::vector<std::vector<std::int64_t>> grids;
+        for (const auto &g : o.grids) {
+            if (static_cast<int>(g.size()) == dims) grids.push_back(g);
+        }
+        if (grids.empty()) grids = tuning_grids(dims);
+        for (const auto &grid : grids) {
+            if (out_of_time) break;
+            // Candidates: what the pick could choose for a run of the deepest depth's steps.
+            std::vector<std::pair<double, const VariantInfo *>> ranked;
+            for (const auto &v : catalog()) {
+                if (v.shape + "_" + to_string(v.dtype) != f || v.device != "host" || v.schedule == "naive") continue;
+                bool fits = true;
+                for (std::size_t d = 0; d < v.planned_grid.size(); ++d) fits &= grid[d] >= v.planned_grid[d];
+                if (!fits) continue;
+                ranked.push_back({model_cell_steps_per_s(v, grid, v.depth), &v});
+            }
+            std::stable_sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+            TuningEntry entry{f, grid, {}};
+            std::string g;
+            for (auto x : grid) g += (g.empty() ? "" : "x") + std::to_string(x);
+            int pruned = 0;
+            for (const auto &[predicted, v] : ranked) {
+                if (predicted < o.prune_below * ranked.front().first) {
+                    ++pruned;
+                    continue;
+                }
+                if (elapsed() > o.budget_seconds) {
+                    out_of_time = true;
+                    log("budget of " + std::to_string(static_cast<int>(o.budget_seconds)) + " s spent: stopping");
+                    break;
+                }
+                if (std::find(checked.begin(), checked.end(), v->name) == checked.end()) {
+                    const bool ok = v->dtype == DType::f32 ? matches_reference<float>(*v) : matches_reference<double>(*v);
+                    checked.push_back(v->name);
+                    if (!ok) wrong.push_back(v->name);
+                }
+                if (std::find(wrong.begin(), wrong.end(), v->name) != wrong.end()) {
+                    log(v->name + ": disagrees with the reference; left out");
+                    continue;
+                }
+                const double rate = v->dtype == DType::f32 ? time_variant<float>(*v, grid, o.repetitions)
+                                                           : time_variant<double>(*v, grid, o.repetitions);
+                entry.measured.push_back({v->name, rate});
+                char line[200];
+                std::snprintf(line, sizeof line, "%-40s %-13s %8.2f G cell-steps/s (model %.2f)", v->name.c_str(),
+                              g.c_str(), rate * 1e-9, predicted * 1e-9);
+                log(line);
+            }
+            if (pruned) log(f + " " + g + ": " + std::to_string(pruned) + " candidates the model puts below " +
+                            std::to_string(static_cast<int>(o.prune_below * 100)) + "% of its best not timed");
+            std::stable_sort(entry.measured.begin(), entry.measured.end(),
+                             [](const Measurement &a, const Measurement &b) { return a.cell_steps_per_s > b.cell_steps_per_s; });
+            if (!entry.measured.empty()) record.entries.push_back(std::move(entry));
+        }
+    }
+    // The model's efficiencies these measurements imply, per catalog schedule and dims.
+    std::map<std::tuple<std::string, int, bool>, std::pair<double, int>> logs;
+    for (const TuningEntry &e : record.entries) {
+        for (const Measurement &m : e.measured) {
+            const VariantInfo *v = find_variant(m.variant);
+            if (!v || v->tuning_candidate) continue;
+            if (const double eff = model_fitted_efficiency(*v, e.grid, m.cell_steps_per_s); eff > 0) {
+                auto &[sum, n] = logs[{v->schedule, v->dims, model_in_cache(*v, e.grid)}];
+                sum += std::log(eff);
+                ++n;
+            }
+        }
+    }
+    for (const auto &[key, sn] : logs) {
+        record.model_fit.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key),
+                                    std::exp(sn.first / sn.second), sn.second});
+    }
+    record.seconds = elapsed();
+    return record;
+}
+
+}  // namespace stencilforge
