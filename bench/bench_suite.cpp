@@ -1,19 +1,23 @@
 // Benchmark sizes and suites (see bench_suite.h).
 #include "bench_suite.h"
+#include "stencilforge/tuning.h"
 
 namespace stencilforge::bench {
 
 const std::vector<Size> &sizes() {
-    // small: 4 MiB per f32 grid, in- and output together well inside a 32 MiB
-    // LLC. large: 64 Mi cells, 256 MiB (f32) or 512 MiB (f64) per grid.
+    // The grids `stencilforge tune` measures by default (tuning.h): one inside
+    // the LLC, one far beyond it, so a tuned pick was timed on these very sizes.
     static const std::vector<Size> all = {
-        {"small", {1024, 1024}, {128, 128, 64}},
-        {"large", {8192, 8192}, {512, 512, 256}},
+        {"small", tuning_grids(2)[0], tuning_grids(3)[0]},
+        {"large", tuning_grids(2)[1], tuning_grids(3)[1]},
     };
     return all;
 }
 
 bool Suite::includes(const VariantInfo &v, const Size &size) const {
+    // The tuning build's candidates are timed by `stencilforge tune` (and by
+    // the auto pick's row when one is picked), not as columns of their own.
+    if (v.tuning_candidate) return false;
     if (rows.empty()) return true;
     // OpenCL runs on PoCL where there is no GPU: a CPU, seconds per run at
     // the large size, and no GPU number. The full suite keeps those rows.

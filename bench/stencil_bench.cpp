@@ -124,10 +124,11 @@ std::byte *grid_storage(int which, std::size_t bytes) {
 
 // The check, the input and the warm-up run on the first repetition only
 // (bench::prepared); repetitions run back to back.
+// `key` names the benchmark ("<variant>/<size>", or "auto:<family>/<size>"
+// for the auto pick, which times the variant the pick chose).
 template <typename T>
 void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::Size &size, int steps,
-                   const Roofs &roofs) {
-    const std::string key = v.name + "/" + size.name;
+                   const Roofs &roofs, const std::string &key) {
     const auto extent = size.extent(v.dims);
     GridView probe(nullptr, v.dtype, extent);
     const std::int64_t cells = probe.cells();
@@ -193,7 +194,37 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
     state.counters["bw_frac"] = C(bytes / copy_bw, C::kIsIterationInvariantRate);
     state.counters["passes"] = passes;
     state.counters["device_roof"] = on_gpu ? 1 : 0;  // roof_frac is of the GPU's copy bandwidth, not the CPU's roofs
-    state.SetLabel(std::string(size.name) + " " + probe.shape_string());
+    state.SetLabel(std::string(size.name) + " " + probe.shape_string() +
+                   (key.starts_with("auto:") ? " pick " + v.name : std::string()));
+}
+
+// The auto pick of each (family, size) row the suite runs, made as a user's
+// run() makes it (this machine's tuning record, else the model), timed as
+// "auto:<family>/<size>" next to every variant of the row.
+void register_auto_picks(const bench::Suite &suite, int steps, const Roofs &roofs) {
+    for (const bench::Size &size : bench::sizes()) {
+        std::vector<std::string> done;
+        for (const auto &v : catalog()) {
+            const std::string family = v.shape + "_" + to_string(v.dtype);
+            if (v.device != "host" || !suite.includes(v, size) ||
+                std::find(done.begin(), done.end(), family) != done.end()) {
+                continue;
+            }
+            done.push_back(family);
+            const auto extent = size.extent(v.dims);
+            const Selection pick = select_variant(family, extent, steps);
+            std::fprintf(stderr, "[bench] auto pick %s/%s: %s (%s)\n", family.c_str(), size.name,
+                         pick.variant->name.c_str(), pick.reason.c_str());
+            const std::string name = "auto:" + family + "/" + size.name;
+            auto *b = v.dtype == DType::f32
+                          ? benchmark::RegisterBenchmark(name.c_str(), bench_variant<float>, *pick.variant, size, steps,
+                                                         roofs, name)
+                          : benchmark::RegisterBenchmark(name.c_str(), bench_variant<double>, *pick.variant, size,
+                                                         steps, roofs, name);
+            b->UseRealTime()->Unit(benchmark::kMillisecond);
+            if (std::string(size.name) == "large") b->Iterations(1)->Repetitions(3);
+        }
+    }
 }
 
 }  // namespace
@@ -236,6 +267,11 @@ int main(int argc, char **argv) {
     benchmark::AddCustomContext("suite", suite_name);
     benchmark::AddCustomContext("compiler", "g++ " __VERSION__);
     benchmark::AddCustomContext("halide", SF_HALIDE_VERSION);
+    {
+        std::string why;
+        const bool tuned = load_tuning_record(tuning_record_path(), &why).has_value();
+        benchmark::AddCustomContext("tuning_record", tuned ? tuning_record_path() : "none: " + why);
+    }
 
     const bench::Suite &suite = bench::suite(suite_name);
     int registered = 0;
@@ -244,8 +280,9 @@ int main(int argc, char **argv) {
             if (!suite.includes(v, size)) continue;
             const std::string name = v.name + "/" + size.name;
             auto *b = v.dtype == DType::f32
-                          ? benchmark::RegisterBenchmark(name.c_str(), bench_variant<float>, v, size, steps, roofs)
-                          : benchmark::RegisterBenchmark(name.c_str(), bench_variant<double>, v, size, steps, roofs);
+                          ? benchmark::RegisterBenchmark(name.c_str(), bench_variant<float>, v, size, steps, roofs, name)
+                          : benchmark::RegisterBenchmark(name.c_str(), bench_variant<double>, v, size, steps, roofs,
+                                                         name);
             b->UseRealTime()->Unit(benchmark::kMillisecond);
             // Beyond the LLC one run takes 0.1-4 s: one iteration per
             // repetition, 3 repetitions for the median and the spread.
@@ -253,6 +290,7 @@ int main(int argc, char **argv) {
             ++registered;
         }
     }
+    register_auto_picks(suite, steps, roofs);
     std::fprintf(stderr, "[bench] suite '%s': %d kernels x sizes; one line per result as each finishes\n",
                  suite_name.c_str(), registered);
     benchmark::Initialize(rest.argc(), rest.argv());

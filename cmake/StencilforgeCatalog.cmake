@@ -6,7 +6,7 @@
 # toolchain cannot build. SF_TUNING_FAMILIES (a cache variable: the tuning
 # build, docs/selection.md) adds those families' tuning candidates.
 set(SF_TUNING_FAMILIES "" CACHE STRING
-    "The tuning build: <shape>_<dtype> families whose tuning candidates are built too (tools/tune.sh sets it)")
+    "The tuning build: <shape>_<dtype> families whose tuning candidates are built too; default: catalog.json's tuning_families (tools/tune.sh sets it); empty: none")
 set(SF_CATALOG_FILE "${PROJECT_SOURCE_DIR}/catalog.json")
 set(SF_CATALOG_DIR "${PROJECT_BINARY_DIR}/catalog")
 find_program(SF_PYTHON NAMES python3 HINTS "${PROJECT_SOURCE_DIR}/.venv/bin" NO_DEFAULT_PATH)

@@ -79,6 +79,25 @@ class StencilReport(unittest.TestCase):
             md = next(Path(d).glob("*.md")).read_text()
             self.assertIn("best Halide / best hand-written temporal (omp_trapezoid_t4) = 1.00x", md)
 
+    def test_the_auto_pick_is_marked_and_compared_with_the_best(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = self.write(d, ["star2d1r_f32_tiled_t1/large", "star2d1r_f32_omp_t1/large"])
+            data = json.loads(path.read_text())
+            data["benchmarks"][1]["cell_steps/s"] = 4e9  # omp is the best, at 4 G
+            data["benchmarks"].append(median("auto:star2d1r_f32/large", **{"cell_steps/s": 3e9},
+                                             label="large 8x8 pick star2d1r_f32_tiled_t1"))
+            data["context"]["tuning_record"] = "none: no tuning record at /x (`stencilforge tune` writes one)"
+            path.write_text(json.dumps(data))
+            r = run("report.py", "report", str(path), "--out-dir", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            row = next(line for line in r.stdout.splitlines() if line.startswith("| star2d1r_f32 | large"))
+            cells = [c.strip() for c in row.split("|")[3:-1]]
+            self.assertTrue(cells[0].endswith("◂auto"), cells)       # the picked column, tiled
+            self.assertFalse(cells[1].endswith("◂auto"), cells)
+            auto = [line for line in r.stdout.splitlines() if line.startswith("| star2d1r_f32 | large |")][1]
+            self.assertIn("star2d1r_f32_tiled_t1 | 3.00 | omp | 4.00 | 0.75x", auto)
+            self.assertIn("no tuning record", (Path(d) / "stencils.md").read_text())
+
     def test_unparsed_names_are_an_error(self):
         with tempfile.TemporaryDirectory() as d:
             # Names are looked up in the catalog (tools/sfcatalog), not parsed: a well-formed name of a

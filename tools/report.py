@@ -45,8 +45,20 @@ def load(path):
     with open(path) as f:
         data = json.load(f)
     recs = {}
+    autos = {}
     unparsed = []
     for b in data["benchmarks"]:
+        if b["name"].startswith("auto:"):
+            # The auto pick of a row: "auto:<family>/<size>", labelled "... pick <variant>".
+            family, _, size = b["name"][len("auto:"):].partition("/")
+            rec = autos.setdefault((family, size.split("/", 1)[0]), {})
+            if b.get("error_occurred"):
+                rec["error"] = b.get("error_message", "error")
+            elif b.get("aggregate_name") == "median" or (b.get("run_type") == "iteration" and "median" not in rec):
+                rec.update(median=b["cell_steps/s"], pick=b.get("label", "").rpartition(" pick ")[2])
+            elif b.get("aggregate_name") == "cv":
+                rec["cv"] = b["cell_steps/s"]
+            continue
         parsed = parse_name(b["name"])
         if not parsed:
             unparsed.append(b["name"])
@@ -69,6 +81,7 @@ def load(path):
         sys.exit(f"report.py: {len(unparsed)} benchmark name(s) are not <catalog variant>/<size>: "
                  f"{', '.join(dict.fromkeys(unparsed))}")
     df = pd.DataFrame([{"kernel": k, "size": s, "impl": i, **r} for (k, s, i), r in recs.items()])
+    df.attrs["auto"] = autos
     ctx = data["context"]
     # Which roof bounds a kernel: memory (m) below the machine balance, FMA (c) above.
     balance = {d: float(ctx.get(f"fma_peak_{d}_GFLOPs", "nan")) / float(ctx.get("copy_bw_roof_GBps", "nan"))
@@ -92,7 +105,7 @@ def row_keys(df):
     return sorted(keys, key=lambda k: (sizes.get(k.size, 2), k.kernel))
 
 
-def cell(rec, best):
+def cell(rec, best, picked=False):
     if rec is None:
         return "-"
     if isinstance(rec.get("error"), str):
@@ -101,7 +114,35 @@ def cell(rec, best):
     if rec["median"] == best:
         text = f"**{text}**"
     spread = f" ±{rec['cv'] * 100:.0f}%" if pd.notna(rec.get("cv")) else ""
-    return f"{text}{spread} · {rec['roof_frac'] * 100:.0f}% {rec['bound']}"
+    return f"{text}{spread} · {rec['roof_frac'] * 100:.0f}% {rec['bound']}" + (" ◂auto" if picked else "")
+
+
+def picked_impl(df, kernel, size):
+    """The column of the row's auto pick (None: no pick, or a tuning candidate with no column)."""
+    rec = df.attrs.get("auto", {}).get((kernel, size), {})
+    v = CATALOG.find(rec.get("pick", ""))
+    return v.impl if v else None
+
+
+def auto_table(df):
+    """Per row: the auto pick, its speed, and the best variant measured in the same run."""
+    autos = df.attrs.get("auto", {})
+    if not autos:
+        return ""
+    recs = lookup(df)
+    out = ["| kernel | size | auto pick | pick G/s | best variant | best G/s | pick / best |", "|---|---|---|---|---|---|---|"]
+    for k in row_keys(df):
+        a = autos.get((k.kernel, k.size))
+        if a is None:
+            continue
+        rates = [(i, r["median"]) for (kk, ss, i), r in recs.items() if kk == k.kernel and ss == k.size and ok(r)]
+        best = max(rates, key=lambda x: x[1], default=None)
+        if not ok(a) or best is None:
+            out.append(f"| {k.kernel} | {k.size} | {a.get('pick', '?')} | n/a: {a.get('error', 'did not run')[:80]} | | | |")
+            continue
+        out.append(f"| {k.kernel} | {k.size} | {a['pick']} | {a['median'] / 1e9:.2f} | {best[0]} | "
+                   f"{best[1] / 1e9:.2f} | {a['median'] / best[1]:.2f}x |")
+    return "\n".join(out)
 
 
 def lookup(df):
@@ -125,7 +166,8 @@ def table(df):
         rates = [r["median"] for i in impls if (r := recs.get((k.kernel, k.size, i))) is not None
                  and pd.notna(r.get("median")) and not isinstance(r.get("error"), str)]
         best = max(rates) if rates else None
-        out.append(f"| {k.kernel} | {k.size} | " + " | ".join(cell(recs.get((k.kernel, k.size, i)), best)
+        pick = picked_impl(df, k.kernel, k.size)
+        out.append(f"| {k.kernel} | {k.size} | " + " | ".join(cell(recs.get((k.kernel, k.size, i)), best, i == pick)
                                                            for i in impls) + " |")
     return "\n".join(out)
 
@@ -204,7 +246,8 @@ run (its FMA peak is not measured), not the CPU's roofs.
 `small` grids fit the LLC, so they can pass 100% of the DRAM roof. Best per
 row in bold. `n/a` cells give the reason a kernel did not run (an
 autoscheduled kernel refuses grids smaller than its tiles). A kernel whose
-output disagreed with the reference would show as `n/a: wrong result`."""
+output disagreed with the reference would show as `n/a: wrong result`.
+`◂auto` marks the variant the family name's auto pick ran (docs/selection.md)."""
 
 
 def plot_roof(df, path):
@@ -261,6 +304,9 @@ def cmd_report(a):
     plot_temporal(df, plots["temporal"])
     md = "\n".join([
         f"# {a.title}", "", machine(ctx, a.json), "", LEGEND, "", table(df), "", not_run(df, ctx), "",
+        "## Auto pick (same run)", "",
+        f"What `run(\"<family>\", ...)` picked for each row, timed as `auto:<family>/<size>`; tuning record: "
+        f"{ctx.get('tuning_record', '?')}.", "", auto_table(df), "",
         "## Ratios (same run)", "", ratios(df), "",
         "## Plots", "",
         f"![% of roof per implementation]({plots['roof'].name})", "",
@@ -270,6 +316,8 @@ def cmd_report(a):
     (out / "stencils.md").write_text(md)
     print(table(df))
     print("\n" + not_run(df, ctx))
+    if df.attrs.get("auto"):
+        print("\nAuto pick (tuning record: " + ctx.get("tuning_record", "?") + ")\n" + auto_table(df))
     print("\n" + ratios(df))
     print(f"\n[report] {out / 'stencils.md'}")
     for p in plots.values():

@@ -24,7 +24,7 @@ GPU_SHARED_LIMIT = 48 * 1024
 # A name component the report tools, benchmark names ("<variant>/<size>") and file names all accept.
 LABEL = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
-TOP_KEYS = {"comment", "shapes", "dtypes", "implementations", "conv"}
+TOP_KEYS = {"comment", "shapes", "dtypes", "implementations", "conv", "tuning_families"}
 SHAPE_KEYS = {"name", "pattern", "dims", "radius"}
 IMPL_KEYS = {"schedule", "engine", "depths", "depths_by_dims", "remainder", "x_granule", "description",
              "autoscheduler", "planned_grid", "autoscheduler_params", "devices", "dims", "dtypes", "tolerance",
@@ -116,11 +116,15 @@ class Catalog:
     conv_variants: list
     path: Path = None
     dropped: list = field(default_factory=list)   # (condition text, reason, names)
-    tuning_rows: list = field(default_factory=list)  # (implementation row index, row, tuning space) for add_tuning
+    tuning_rows: list = field(default_factory=list)  # _candidates() arguments per row with a tuning space
+    tuning_families: list = field(default_factory=list)  # the tuning build's default families
 
     def add_tuning(self, families):
         """The tuning build: adds each tuning space's candidates (depths x knob sets of a host Halide row) for
-        the families named ("star2d1r_f32", ...); a candidate equal to a catalog variant is that variant."""
+        the families named ("star2d1r_f32", ...; ["default"]: the catalog's tuning_families); a candidate equal
+        to a catalog variant is that variant."""
+        if list(families) == ["default"]:
+            families = self.tuning_families
         known = {f"{v.shape}_{v.dtype}" for v in self.variants}
         for f in families:
             if f not in known:
@@ -254,7 +258,12 @@ def load(path=None, root=None):
         if v.name in names:
             _fail(v.name, "two catalog entries expand to this name")
         names.add(v.name)
-    cat = Catalog(variants, conv, path, tuning_rows=tuning_rows)
+    tuning_families = _get(data, "tuning_families", "list", "top level", [], required=False)
+    cat = Catalog(variants, conv, path, tuning_rows=tuning_rows, tuning_families=tuning_families)
+    known = {f"{v.shape}_{v.dtype}" for v in variants}
+    for f in tuning_families:
+        if f not in known:
+            _fail("tuning_families", f"'{f}' is not a <shape>_<dtype> of the catalog")
     # Every candidate must expand cleanly (names, remainders) whether or not a tuning build asks for it.
     _check_remainders(variants + [c for t in tuning_rows for c in _candidates(*t)])
     return cat
