@@ -68,6 +68,41 @@ class RealCatalog(unittest.TestCase):
         self.assertEqual(cat.dropped[0][1], "no nvcc")
 
 
+    def test_tuning_candidates(self):
+        cat = sfcatalog.load()
+        base = {v.name for v in cat.variants}
+        added = cat.add_tuning(["star3d1r_f32", "star2d1r_f64"])
+        self.assertTrue(added)
+        self.assertFalse(base & {v.name for v in added})  # a candidate equal to a catalog variant is that variant
+        self.assertEqual({f"{v.shape}_{v.dtype}" for v in added}, {"star3d1r_f32", "star2d1r_f64"})
+        v = cat.find("star3d1r_f32_temporal-x512y32z128_t6")
+        self.assertEqual((v.candidate, v.base_schedule, v.depth, v.remainder), (True, "temporal", 6, "tiled"))
+        self.assertEqual(v.knobs, (("tile_x", 512), ("tile_y", 32), ("tile_z", 128)))
+        self.assertEqual(v.model_tile, (512, 32, 128))  # the halo the model charges is the candidate's own tile
+        own = cat.find("star2d1r_f64_temporal_t16")    # {}: the schedule's tiles, under its own label
+        self.assertEqual((own.knobs, own.model_tile, own.schedule), ((), (1024, 256), "temporal"))
+        self.assertFalse(cat.find("star2d1r_f32_temporal_t4").candidate)
+        # C symbols stay distinct ('-' is '_' there) and the generator gets the knobs.
+        text = emit.variants_cmake(cat, "/tmp/x")
+        self.assertIn("SF_HL_star3d1r_f32_temporal_x512y32z128_t6_PARAMS", text)
+        self.assertIn("tile_z=128", text)
+        self.assertIn("stencilforge::kernels::star3d1r_f32_temporal_x512y32z128_t6", emit.kernel_table(cat))
+        default = sfcatalog.load()
+        self.assertEqual({f"{v.shape}_{v.dtype}" for v in default.add_tuning(["default"])},
+                         set(CATALOG["tuning_families"]))
+        with self.assertRaises(sfcatalog.CatalogError) as e:
+            sfcatalog.load().add_tuning(["star9d1r_f32"])
+        self.assertIn("tuning family 'star9d1r_f32'", str(e.exception))
+
+    def test_model_fields_reach_the_table(self):
+        cat = sfcatalog.load()
+        v = cat.find("star3d1r_f32_omp_trapezoid_t4")
+        self.assertTrue(v.phased)
+        self.assertEqual(v.model_tile, (256, 32, 32))
+        self.assertEqual(len(v.efficiency), 2)
+        self.assertEqual(cat.find("star3d1r_f32_cuda_hw_smem_t1").efficiency, (0.0, 0.0))  # devices: no model
+
+
 class Refusals(unittest.TestCase):
     def refuses(self, edit, *fragments):
         with self.assertRaises(sfcatalog.CatalogError) as e:
@@ -111,6 +146,23 @@ class Refusals(unittest.TestCase):
     def test_leftover_steps_need_a_depth_one_variant(self):
         self.refuses(lambda d: row(d, "temporal").pop("remainder"), "no depth-1 variant")
         self.refuses(lambda d: row(d, "temporal").update(remainder="tiledd"), "remainder schedule 'tiledd'")
+
+    def test_model_and_tuning_fields(self):
+        self.refuses(lambda d: row(d, "omp").pop("model"), "needs 'model'")
+        self.refuses(lambda d: row(d, "omp")["model"].update(efficiency={"2": 1.5, "3": 0.1}),
+                     "efficiency for 2-D must be a number in (0, 1]")
+        self.refuses(lambda d: row(d, "omp")["model"].update(efficiency={"2": [0.1], "3": 0.1}), "efficiency for 2-D")
+        self.refuses(lambda d: row(d, "omp")["model"].update(tile={"2": [64]}), "tile '2' must be 2 positive")
+        self.refuses(lambda d: row(d, "omp")["model"].update(phased="yes"), "phased must be true or false")
+        self.refuses(lambda d: row(d, "omp")["model"].update(speed=1), "unknown key(s) speed")
+        self.refuses(lambda d: row(d, "omp").update(tuning={"depths": [1], "knobs": {}}), "only a host Halide row")
+        self.refuses(lambda d: row(d, "temporal")["tuning"]["knobs"]["2"].append({"tile_x": 64}),
+                     "must be {} (the schedule's tiles) or set exactly tile_x, tile_y")
+        self.refuses(lambda d: row(d, "temporal")["tuning"]["knobs"]["3"].append({"tile_x": 0, "tile_y": 1, "tile_z": 1}),
+                     "tiles must be positive")
+        self.refuses(lambda d: d["tuning_families"].append("star2d9r_f32"), "tuning_families", "'star2d9r_f32'")
+        # A tuning space's candidates are checked even when no tuning build asks for them.
+        self.refuses(lambda d: row(d, "temporal").pop("remainder"), "no depth-1 variant")
 
     def test_knobs(self):
         self.refuses(lambda d: row(d, "temporal").update(knobs={"tile_w": 4}), "knob 'tile_w'")

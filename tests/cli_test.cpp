@@ -118,12 +118,60 @@ TEST_F(Cli, RunMatchesReference) {
     EXPECT_LE(sf_test::max_rel_error(got, ref), 1e-12);
 }
 
+// A family name runs the auto pick; -v says which variant ran. The record
+// path is the test's own (none there): never the user's cache.
+TEST_F(Cli, FamilyRunMatchesReferenceAndSaysWhatRan) {
+    ::setenv("STENCILFORGE_TUNING_RECORD", path("none.json").c_str(), 1);
+    const int nx = 31, ny = 23, steps = 6;
+    const auto grid = sf_test::random_grid<float>(nx * ny, 8);
+    const auto c = sf_test::random_coefficients(5, 3);
+    const std::string in = write_grid("in.npy", nx, ny, grid);
+    const CliResult r = run_cli("run -k star2d1r_f32 -v -i " + in + " -o " + path("out.npy") + " -s " +
+                                std::to_string(steps) + " " + coeff_flag(c));
+    ::unsetenv("STENCILFORGE_TUNING_RECORD");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("ran star2d1r_f32_"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("(the pick for star2d1r_f32)"), std::string::npos) << r.output;
+    const auto out = stencilforge::npy::read(path("out.npy"));
+    const auto *p = reinterpret_cast<const float *>(out.data.get());
+    std::vector<float> got(p, p + nx * ny);
+    const auto ref = stencilforge::reference::apply(grid, nx, ny, 1, 2, stencilforge::Pattern::star, 1, c, steps);
+    EXPECT_LE(sf_test::max_rel_error(got, ref), sf_test::tolerance<float>());
+}
+
+TEST_F(Cli, TuneWritesTheRecordDescribeThenReads) {
+    const std::string record = path("tuning.json");
+    const CliResult t = run_cli("tune -f star2d1r_f64 --grid 40x30 --budget 30 --reps 1 --record " + record);
+    ASSERT_EQ(t.exit_code, 0) << t.output;
+    EXPECT_NE(t.output.find("record: " + record), std::string::npos) << t.output;
+    ::setenv("STENCILFORGE_TUNING_RECORD", record.c_str(), 1);
+    const CliResult d = run_cli("describe star2d1r_f64 --grid 40x30 --steps 8");
+    ::unsetenv("STENCILFORGE_TUNING_RECORD");
+    ASSERT_EQ(d.exit_code, 0) << d.output;
+    EXPECT_NE(d.output.find("why: tuning record " + record), std::string::npos) << d.output;
+    EXPECT_NE(d.output.find("c[4] offset dx=0 dy=1"), std::string::npos) << d.output;  // still the coefficient order
+    // Bad requests: nothing measured, nothing written.
+    const auto before = files();
+    for (const auto &[args, needle] : std::vector<std::pair<std::string, std::string>>{
+             {"tune -f nope_f32 --budget 5 --record " + path("r.json"), "unknown kernel family 'nope_f32'"},
+             {"tune -f star2d1r_f32 --budget 5 --record " + path("missing/r.json"), "missing"},
+             {"tune -f star2d1r_f32 --budget 5 --record " + dir.string(), "is a directory"},
+             {"tune -f star2d1r_f32 --grid 40 --budget 5 --record " + path("r.json"), "--grid '40'"},
+             {"describe star2d1r_f32 --grid 8x8x8", "is 2-D; the grid has 3 extents"}}) {
+        const CliResult r = run_cli(args);
+        EXPECT_NE(r.exit_code, 0) << args;
+        EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\nmessage: " << r.output;
+        EXPECT_EQ(files(), before) << "a file was left behind: " << args;
+    }
+}
+
 TEST_F(Cli, BadInputIsReportedAndLeavesOutputIntact) {
     const auto c5 = coeff_flag(std::vector<double>(5, 0.2));
     const std::string f32 = write_grid("f32.npy", 20, 10, sf_test::random_grid<float>(200, 1));
     const std::string f64 = write_grid("f64.npy", 20, 10, sf_test::random_grid<double>(200, 1));
     const std::string tiny = write_grid("tiny.npy", 2, 10, sf_test::random_grid<float>(20, 1));
     expect_failure("run -k star2d1r_f32_nope_t1 -i " + f32 + " " + c5, "unknown kernel");
+    expect_failure("run -k star3d1r_f32 -i " + f32 + " --coeffs 1,0,0,0,0,0,0", "is 3-D: it needs an (nz, ny, nx) array");
     expect_failure("run -k star2d1r_f32_tiled_t1 -i " + f64 + " " + c5, "needs float32 (f32)");
     expect_failure("run -k star2d1r_f32_tiled_t1 -i " + f32 + " --coeffs 0.5,0.5", "needs 5 coefficients");
     expect_failure("run -k star2d1r_f32_tiled_t1 -i " + tiny + " " + c5, "below the stencil footprint");

@@ -89,11 +89,13 @@ std::vector<PlanStage> plan_passes(std::string_view name, int steps) {
     check_steps(v->name, steps);
     // Full passes use the variant itself; what is left goes greedily to the
     // deepest variant of the same shape and dtype in the same schedule or in
-    // the catalog's remainder schedule for it.
+    // the catalog's remainder schedule for it. Tuning candidates help only
+    // candidates: a catalog variant plans the same in the tuning build.
     std::vector<const VariantInfo *> helpers;
     for (const auto &c : catalog()) {
         if (c.shape == v->shape && c.dtype == v->dtype && c.depth < v->depth &&
-            (c.schedule == v->schedule || c.schedule == v->remainder)) {
+            (c.schedule == v->schedule || c.schedule == v->remainder) &&
+            (!c.tuning_candidate || v->tuning_candidate)) {
             helpers.push_back(&c);
         }
     }

@@ -312,6 +312,9 @@ TuningRecord tune(const TuneOptions &o) {
                     ++pruned;
                     continue;
                 }
+                if (o.keep_going && !o.keep_going()) {
+                    throw Cancelled("tune: stopped after " + std::to_string(static_cast<int>(elapsed())) + " s");
+                }
                 if (elapsed() > o.budget_seconds) {
                     out_of_time = true;
                     log("budget of " + std::to_string(static_cast<int>(o.budget_seconds)) + " s spent: stopping");

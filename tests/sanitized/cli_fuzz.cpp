@@ -19,6 +19,11 @@ const fs::path &work_dir() {
     static const fs::path dir = [] {
         fs::path d = fs::temp_directory_path() / ("sf_cli_fuzz_" + std::to_string(::getpid()));
         fs::create_directories(d);
+        // A fuzzed `tune` that finishes writes its record here, never into the
+        // user's cache, and outside the folder whose entries are counted.
+        const std::string record = (fs::temp_directory_path() / ("sf_cli_fuzz_record_" + std::to_string(::getpid()) +
+                                                                 ".json")).string();
+        ::setenv("STENCILFORGE_TUNING_RECORD", record.c_str(), 1);
         return d;
     }();
     return dir;

@@ -253,13 +253,19 @@ void tune_here(const TuneRequest &t, std::ostream &out) {
     o.budget_seconds = t.budget;
     o.repetitions = t.reps;
     o.log = [&](const std::string &line) { out << line << std::endl; };
+    o.keep_going = [] { return !interrupt_flag().load(); };
     const std::string path = t.record.empty() ? tuning_record_path() : t.record;
     if (t.record.empty()) {
         std::error_code ec;  // the user cache directory may not exist yet
         fs::create_directories(fs::path(path).parent_path(), ec);
     }
     { npy::PendingFile probe(path); }  // an unwritable destination fails now, not after the measuring
-    const TuningRecord record = tune(o);
+    TuningRecord record;
+    try {
+        record = tune(o);
+    } catch (const Cancelled &e) {
+        throw Cancelled(std::string(e.what()) + " (interrupted); the record '" + path + "' was not written");
+    }
     save_tuning_record(record, path);
     std::size_t measured = 0;
     for (const auto &e : record.entries) measured += e.measured.size();

@@ -47,10 +47,16 @@ def generator_key(source):
     return Path(source).stem if source else "algorithms"
 
 
+def halide_symbol(v):
+    """The Halide library and C function of a stencil variant: its name, '-' (tuning candidates' labels,
+    temporal-x2048y128) as '_'. model.load() checks the symbols are distinct."""
+    return v.name.replace("-", "_")
+
+
 def stencil_fn(v):
     args = f"Pattern::{v.pattern}, {v.radius}, {v.dims}, {v.ctype}, {v.depth}"
     if v.engine == "halide":
-        return f"&stencilforge::kernels::{v.name}"
+        return f"&stencilforge::kernels::{halide_symbol(v)}"
     if v.engine == "kokkos":
         return f"&stencilforge::kokkos::kokkos_entry<stencilforge::kokkos::{v.policy}, {args}>"
     if v.device == "cuda":
@@ -71,7 +77,7 @@ def conv_fn(v):
 def kernel_table(cat):
     # Every Halide stencil variant has the same signature: declared here rather than through its generated header,
     # so a regenerated variant (a schedule edit) does not recompile the table.
-    halide = [f"int {v.name}(halide_buffer_t *, halide_buffer_t *, halide_buffer_t *);"
+    halide = [f"int {halide_symbol(v)}(halide_buffer_t *, halide_buffer_t *, halide_buffer_t *);"
               for v in cat.variants if v.engine == "halide"]
     # Policy types are only named here (a template argument); their definitions live in the engines' units.
     forward = sorted({(_policy_namespace(v), v.policy) for v in cat.variants if v.engine != "halide"})
@@ -223,7 +229,7 @@ def variants_cmake(cat, out_dir, units=None):
                   *[f"{k}={n}" for k, n in v.knobs], *v.autoscheduler_params]
         if v.autoscheduler:
             params.append("planned_grid=" + "x".join(map(str, v.planned_grid)))
-        libs.append((v.name, "stencil", key, v.device, params, v.autoscheduler))
+        libs.append((halide_symbol(v), "stencil", key, v.device, params, v.autoscheduler))
     for v in cat.conv_variants:
         if v.engine != "halide":
             continue

@@ -131,9 +131,14 @@ class Catalog:
                 raise CatalogError(f"tuning family '{f}' is not a <shape>_<dtype> of the catalog "
                                    f"(known: {', '.join(sorted(known))})")
         added = []
+        symbols = {v.name.replace("-", "_") for v in self.variants if v.engine == "halide"}
         for t in self.tuning_rows:
             for c in _candidates(*t, families=set(families)):
                 if c.name not in self._by_name:
+                    if c.name.replace("-", "_") in symbols:
+                        raise CatalogError(f"catalog.json: tuning candidate {c.name}: its C symbol (- as _) is "
+                                           "another variant's")
+                    symbols.add(c.name.replace("-", "_"))
                     added.append(c)
         self.variants += added
         self._index()

@@ -79,6 +79,7 @@ struct TuneOptions {
     int repetitions = 3;
     double prune_below = 0.25;                        // skip candidates the model expects below this x its best
     std::function<void(const std::string &)> log;    // one line per step, when set
+    std::function<bool()> keep_going;                 // asked before each candidate; false: throw Cancelled
 };
 
 // The default grids: one inside the last-level cache, one far beyond it (the
