@@ -1,28 +1,17 @@
 // The workloads behind conv_suite.h.
 #include "conv_suite.h"
+#include "stencilforge/tuning.h"
 
 namespace stencilforge::bench {
 
 const std::vector<LayerCase> &resnet50_layers() {
-    // ResNet-50's distinct convolutions at 224 x 224 input: the stem, the
-    // bottleneck 3x3 of each stage, the 1x1 reduce/expand of each stage and a
-    // stride-2 projection (the shortcut of the first block of stage 3).
-    static const std::vector<LayerCase> layers = {
-        {"conv1_7x7_s2", 224, 224, 3, 64, 7, 2, 3},
-        {"res2_3x3", 56, 56, 64, 64, 3, 1, 1},
-        {"res3_3x3", 28, 28, 128, 128, 3, 1, 1},
-        {"res4_3x3", 14, 14, 256, 256, 3, 1, 1},
-        {"res5_3x3", 7, 7, 512, 512, 3, 1, 1},
-        {"res2_1x1_reduce", 56, 56, 256, 64, 1, 1, 0},
-        {"res2_1x1_expand", 56, 56, 64, 256, 1, 1, 0},
-        {"res3_1x1_reduce", 28, 28, 512, 128, 1, 1, 0},
-        {"res3_1x1_expand", 28, 28, 128, 512, 1, 1, 0},
-        {"res4_1x1_reduce", 14, 14, 1024, 256, 1, 1, 0},
-        {"res4_1x1_expand", 14, 14, 256, 1024, 1, 1, 0},
-        {"res5_1x1_reduce", 7, 7, 2048, 512, 1, 1, 0},
-        {"res5_1x1_expand", 7, 7, 512, 2048, 1, 1, 0},
-        {"res3_proj_1x1_s2", 56, 56, 256, 512, 1, 2, 0},
-    };
+    // The layers `stencilforge tune` times (tuning.h), so the conv auto pick
+    // was measured on the benchmark's own set.
+    static const std::vector<LayerCase> layers = [] {
+        std::vector<LayerCase> v;
+        for (const auto &c : tuning_conv_layers()) v.push_back({c.name, c.height, c.width, c.c_in, c.c_out, c.kernel, c.stride, c.pad});
+        return v;
+    }();
     return layers;
 }
 

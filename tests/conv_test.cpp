@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <unistd.h>
 #include <cstdio>
 
 namespace stencilforge {
@@ -301,7 +303,14 @@ TEST(PreparedLayer, MatchesTheReferenceAndOwnsItsWeights) {
     EXPECT_THROW(PreparedConv2d(9, 70, weights, bias, {3, 2, 1, true}, {"conv_winograd_f4x4", "tiled"}), Error);
 }
 
+// The record path of these tests: their own, never the user's cache.
+std::string test_record_path() {
+    return (std::filesystem::temp_directory_path() / ("sf_conv_test_record_" + std::to_string(::getpid()) + ".json"))
+        .string();
+}
+
 TEST(LayerAuto, AutoPicksAVariantThatMatches) {
+    ::setenv("STENCILFORGE_TUNING_RECORD", test_record_path().c_str(), 1);  // absent: the rule decides
     ref::Layer l{1, 10, 12, 8, 16, 3, 1, 1, false, false};
     const auto in = random_floats(10 * 12 * 8, 1), weights = random_floats(9 * 8 * 16, 2);
     std::vector<float> out(10 * 12 * 16);
@@ -313,6 +322,40 @@ TEST(LayerAuto, AutoPicksAVariantThatMatches) {
     EXPECT_EQ(conv2d({in32.data(), 1, 10, 12, 32}, w32, {}, {3, 1, 1, false}, {out.data(), 1, 10, 12, 16}),
               "conv_im2col_gemm_f32_tiled_s1");  // and wider 3x3 layers the im2col GEMM
     EXPECT_LE(sf_test::max_rel_error(out, ref::conv_layer(wide, in32, w32, {})), 1e-5);
+    ::unsetenv("STENCILFORGE_TUNING_RECORD");
+}
+
+TEST(LayerAuto, FollowsTheTuningRecordWithinTheContract) {
+    const std::string path = test_record_path();
+    ::setenv("STENCILFORGE_TUNING_RECORD", path.c_str(), 1);
+    TuningRecord r;
+    r.key = current_tuning_key();
+    r.created = "2026-01-01T00:00:00Z";
+    r.dram_copy_bytes_per_s = r.llc_copy_bytes_per_s = 1e10;
+    r.fma_f32_flops = r.fma_f64_flops = 1e11;
+    // F(4x4) "measured" fastest, but its contract (5e-5) is looser than the default: auto takes F(2x2).
+    r.conv_entries.push_back({3, 1, 32, 16, 10, 12, {{"conv_winograd_f4x4", 1e-4}, {"conv_winograd_f2x2", 2e-4},
+                                                     {"conv_direct", 3e-4}}});
+    save_tuning_record(r, path);
+    ref::Layer wide{1, 10, 12, 32, 16, 3, 1, 1, false, false};
+    const auto in = random_floats(10 * 12 * 32, 3), w = random_floats(9 * 32 * 16, 4);
+    std::vector<float> out(10 * 12 * 16);
+    EXPECT_EQ(conv2d({in.data(), 1, 10, 12, 32}, w, {}, {3, 1, 1, false}, {out.data(), 1, 10, 12, 16}),
+              "conv_winograd_f2x2_f32_tiled_s1");
+    EXPECT_LE(sf_test::max_rel_error(out, ref::conv_layer(wide, in, w, {})), 1e-5);
+    EXPECT_EQ(PreparedConv2d(32, 16, w, {}, {3, 1, 1, false}).variant(), "conv_winograd_f2x2_f32_tiled_s1");
+    // No entry of that K and stride: the rule (1x1 over 32 channels: the im2col GEMM).
+    const auto w1 = random_floats(32 * 16, 5);
+    EXPECT_EQ(conv2d({in.data(), 1, 10, 12, 32}, w1, {}, {1, 1, 0, false}, {out.data(), 1, 10, 12, 16}),
+              "conv_im2col_gemm_f32_tiled_s1");
+    // A record for another machine is ignored: the rule again.
+    r.key.cpu = "another CPU";
+    std::filesystem::remove(path);
+    save_tuning_record(r, path);
+    EXPECT_EQ(conv2d({in.data(), 1, 10, 12, 32}, w, {}, {3, 1, 1, false}, {out.data(), 1, 10, 12, 16}),
+              "conv_im2col_gemm_f32_tiled_s1");
+    std::filesystem::remove(path);
+    ::unsetenv("STENCILFORGE_TUNING_RECORD");
 }
 
 }  // namespace

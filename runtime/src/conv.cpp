@@ -5,6 +5,7 @@
 #include "halide_call.h"
 #include "stencilforge/devices.h"
 #include "stencilforge/conv.h"
+#include "stencilforge/tuning.h"
 
 #include "HalideBuffer.h"
 #include "HalideRuntimeCuda.h"
@@ -326,13 +327,17 @@ std::string run_plan(const LayerPlan &p, const ConstTensorView &in, const Tensor
     return v.name;
 }
 
-// docs/conv.md, "Which algorithm runs": the rule "auto" applies, from the
-// benchmark. Direct led on the stem (7x7 over 3 channels: the im2col lowering
+// docs/conv.md, "Which algorithm runs": "auto" takes the fastest algorithm
+// this machine's tuning record measured for the layer class (tuning.h), else
+// the rule below, from the benchmark. Direct led on the stem (7x7 over 3 channels: the im2col lowering
 // copies 147 floats per pixel) by 1.23-1.39x; the im2col GEMM led on 20 of the
 // other 26 layer x batch rows, mostly by under 10%. The rule must not depend
 // on the image size (a PreparedConv2d has none), so Winograd, fastest on the
 // large 3x3 layers but 0.2-0.4x the GEMM on small images, is never picked.
-std::string auto_algorithm(const LayerParams &layer, int c_in) {
+std::string auto_algorithm(const LayerParams &layer, int c_in, int c_out, int height, int width) {
+    if (std::string tuned = tuned_conv_algorithm(layer.kernel, layer.stride, c_in, c_out, height, width); !tuned.empty()) {
+        return tuned;
+    }
     return layer.kernel >= 7 || c_in < 16 ? "conv_direct" : "conv_im2col_gemm";
 }
 
@@ -379,9 +384,12 @@ int conv_output_extent(int in, int kernel, int stride, int pad) {
 
 namespace {
 
-const detail::ConvEntry &layer_entry(const LayerParams &layer, int c_in, const LayerOptions &options) {
+// `height` 0: not known (a PreparedConv2d), the pick goes by channels only.
+const detail::ConvEntry &layer_entry(const LayerParams &layer, int c_in, int c_out, int height, int width,
+                                     const LayerOptions &options) {
     if (layer.stride <= 0) fail("conv2d: stride must be >= 1, got " + std::to_string(layer.stride));
-    const std::string algorithm = options.algorithm == "auto" ? auto_algorithm(layer, c_in) : options.algorithm;
+    const std::string algorithm =
+        options.algorithm == "auto" ? auto_algorithm(layer, c_in, c_out, height, width) : options.algorithm;
     if (algorithm == "depthwise3x3") fail("conv2d: depthwise layers run through depthwise_conv3x3()");
     return find_entry(algorithm, options.schedule, "", layer.stride);
 }
@@ -390,7 +398,7 @@ const detail::ConvEntry &layer_entry(const LayerParams &layer, int c_in, const L
 
 std::string conv2d(ConstTensorView in, std::span<const float> weights, std::span<const float> bias,
                    const LayerParams &layer, TensorView out, const LayerOptions &options) {
-    const auto &e = layer_entry(layer, in.channels, options);
+    const auto &e = layer_entry(layer, in.channels, out.channels, in.height, in.width, options);
     return run_plan(make_plan(e, in.channels, out.channels, weights, bias, layer, false), in, out);
 }
 
@@ -407,7 +415,8 @@ std::string depthwise_conv3x3(ConstTensorView in, std::span<const float> weights
 
 PreparedConv2d::PreparedConv2d(int c_in, int c_out, std::span<const float> weights, std::span<const float> bias,
                                const LayerParams &layer, const LayerOptions &options)
-    : plan_(std::make_unique<LayerPlan>(make_plan(layer_entry(layer, c_in, options), c_in, c_out, weights, bias, layer, true))) {}
+    : plan_(std::make_unique<LayerPlan>(
+          make_plan(layer_entry(layer, c_in, c_out, 0, 0, options), c_in, c_out, weights, bias, layer, true))) {}
 PreparedConv2d::~PreparedConv2d() = default;
 PreparedConv2d::PreparedConv2d(PreparedConv2d &&) noexcept = default;
 PreparedConv2d &PreparedConv2d::operator=(PreparedConv2d &&) noexcept = default;

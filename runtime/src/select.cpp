@@ -7,14 +7,13 @@
 #include "stencilforge/devices.h"
 #include "stencilforge/machine.h"
 #include "stencilforge/tuning.h"
+#include "tuning_cache.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <map>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -34,36 +33,6 @@ std::string rate_text(double r) {
     char b[32];
     std::snprintf(b, sizeof b, "%.2f", r * 1e-9);
     return b;
-}
-
-// The record of this machine, read once per file change (path, size, mtime).
-struct CachedRecord {
-    std::string path, message;
-    std::filesystem::file_time_type mtime{};
-    std::uintmax_t size = 0;
-    std::optional<TuningRecord> record;
-};
-
-const CachedRecord &current_record() {
-    static std::mutex mutex;
-    static CachedRecord cache;
-    static bool loaded = false;
-    std::lock_guard lock(mutex);
-    const std::string path = tuning_record_path();
-    std::error_code ec;
-    const auto mtime = std::filesystem::last_write_time(path, ec);
-    const auto size = ec ? 0 : std::filesystem::file_size(path, ec);
-    if (!loaded || path != cache.path || mtime != cache.mtime || size != cache.size) {
-        CachedRecord fresh;
-        fresh.path = path;
-        fresh.mtime = mtime;
-        fresh.size = size;
-        fresh.record = load_tuning_record(path, &fresh.message);  // a malformed file throws, naming it
-        // A record made with other threads is another key: the key includes the thread count.
-        cache = std::move(fresh);
-        loaded = true;
-    }
-    return cache;
 }
 
 // The model's two terms for one pass of `v`: seconds moving the grid, and
@@ -206,7 +175,8 @@ Selection select_variant(std::string_view family, std::span<const std::int64_t> 
 
     // 1. The tuning record: the entry of this family nearest the grid in cell count.
     if (device == "host") {
-        const CachedRecord &cached = current_record();
+        const auto shared = detail::cached_tuning_record();
+        const detail::CachedRecord &cached = *shared;
         pick.record_message = cached.record ? "" : cached.message;
         const TuningEntry *entry = nullptr;
         if (cached.record) {

@@ -1,11 +1,13 @@
 // Tuning records and tune(): the key, the file (JSON through nlohmann-json,
 // one record per key), and the measuring loop over each family's candidates.
 #include "stencilforge/tuning.h"
+#include "stencilforge/conv.h"
 #include "stencilforge/machine.h"
 #include "stencilforge/npy.h"
 #include "stencilforge/roofline.h"
 #include "stencilforge/run.h"
 #include "stencilforge/select.h"
+#include "tuning_cache.h"
 
 #include "stencil_reference.h"
 
@@ -18,6 +20,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <tuple>
 #include <cmath>
 #include <random>
@@ -73,6 +78,19 @@ TuningRecord record_from(const json &j, const std::string &path) {
                                    f.at("in_cache").get<bool>(), f.at("efficiency").get<double>(),
                                    f.at("points").get<int>()});
         }
+        for (const json &c : j.value("conv_entries", json::array())) {
+            ConvTuningEntry e{c.at("kernel").get<int>(), c.at("stride").get<int>(), c.at("c_in").get<int>(),
+                              c.at("c_out").get<int>(), c.at("height").get<int>(), c.at("width").get<int>(), {}};
+            if (e.kernel < 1 || e.stride < 1 || e.c_in < 1 || e.c_out < 1 || e.height < 1 || e.width < 1) {
+                malformed(path, "a convolution entry has an extent below 1");
+            }
+            for (const json &m : c.at("measured")) {
+                const double s = m.at("seconds").get<double>();
+                if (!(s > 0) || !std::isfinite(s)) malformed(path, "a convolution time is not positive");
+                e.measured.push_back({m.at("algorithm").get<std::string>(), s});
+            }
+            r.conv_entries.push_back(std::move(e));
+        }
         for (const json &e : j.at("entries")) {
             TuningEntry entry{e.at("family").get<std::string>(), e.at("grid").get<std::vector<std::int64_t>>(), {}};
             for (const json &m : e.at("measured")) {
@@ -98,6 +116,13 @@ json record_json(const TuningRecord &r) {
         for (const Measurement &m : e.measured) measured.push_back({{"variant", m.variant}, {"cell_steps_per_s", m.cell_steps_per_s}});
         entries.push_back({{"family", e.family}, {"grid", e.grid}, {"measured", measured}});
     }
+    json conv = json::array();
+    for (const ConvTuningEntry &c : r.conv_entries) {
+        json measured = json::array();
+        for (const ConvMeasurement &m : c.measured) measured.push_back({{"algorithm", m.algorithm}, {"seconds", m.seconds}});
+        conv.push_back({{"kernel", c.kernel}, {"stride", c.stride}, {"c_in", c.c_in}, {"c_out", c.c_out},
+                        {"height", c.height}, {"width", c.width}, {"measured", measured}});
+    }
     json fit = json::array();
     for (const ModelFit &f : r.model_fit) {
         fit.push_back({{"schedule", f.schedule}, {"dims", f.dims}, {"in_cache", f.in_cache},
@@ -105,6 +130,7 @@ json record_json(const TuningRecord &r) {
     }
     return {{"key", key_json(r.key)},
             {"model_fit", fit},
+            {"conv_entries", conv},
             {"created", r.created},
             {"seconds", r.seconds},
             {"roofs",
@@ -196,7 +222,127 @@ std::vector<std::vector<std::int64_t>> tuning_grids(int dims) {
     return {{128, 128, 64}, {512, 512, 256}};
 }
 
+const std::vector<ConvTuningCase> &tuning_conv_layers() {
+    // ResNet-50's distinct convolutions at 224 x 224 input: the stem, the
+    // bottleneck 3x3 of each stage, the 1x1 reduce/expand of each stage and a
+    // stride-2 projection (the shortcut of the first block of stage 3).
+    static const std::vector<ConvTuningCase> layers = {
+        {"conv1_7x7_s2", 224, 224, 3, 64, 7, 2, 3},
+        {"res2_3x3", 56, 56, 64, 64, 3, 1, 1},
+        {"res3_3x3", 28, 28, 128, 128, 3, 1, 1},
+        {"res4_3x3", 14, 14, 256, 256, 3, 1, 1},
+        {"res5_3x3", 7, 7, 512, 512, 3, 1, 1},
+        {"res2_1x1_reduce", 56, 56, 256, 64, 1, 1, 0},
+        {"res2_1x1_expand", 56, 56, 64, 256, 1, 1, 0},
+        {"res3_1x1_reduce", 28, 28, 512, 128, 1, 1, 0},
+        {"res3_1x1_expand", 28, 28, 128, 512, 1, 1, 0},
+        {"res4_1x1_reduce", 14, 14, 1024, 256, 1, 1, 0},
+        {"res4_1x1_expand", 14, 14, 256, 1024, 1, 1, 0},
+        {"res5_1x1_reduce", 7, 7, 2048, 512, 1, 1, 0},
+        {"res5_1x1_expand", 7, 7, 512, 2048, 1, 1, 0},
+        {"res3_proj_1x1_s2", 56, 56, 256, 512, 1, 2, 0},
+    };
+    return layers;
+}
+
+namespace detail {
+std::shared_ptr<const CachedRecord> cached_tuning_record() {
+    static std::mutex mutex;
+    static std::shared_ptr<const CachedRecord> cache;
+    std::lock_guard lock(mutex);
+    const std::string path = tuning_record_path();
+    std::error_code ec;
+    const auto mtime = fs::last_write_time(path, ec);
+    const auto size = ec ? 0 : fs::file_size(path, ec);
+    const TuningKey key = current_tuning_key();
+    if (!cache || path != cache->path || mtime != cache->mtime || size != cache->size || !(key == cache->key)) {
+        auto fresh = std::make_shared<CachedRecord>();
+        fresh->path = path;
+        fresh->mtime = mtime;
+        fresh->size = size;
+        fresh->key = key;
+        fresh->record = load_tuning_record(path, &fresh->message);
+        cache = std::move(fresh);
+    }
+    return cache;
+}
+}  // namespace detail
+
+std::string tuned_conv_algorithm(int kernel, int stride, int c_in, int c_out, int height, int width, std::string *why) {
+    const auto cached = detail::cached_tuning_record();  // a malformed record throws, naming the file
+    if (!cached->record) {
+        if (why) *why = cached->message;
+        return "";
+    }
+    const TuningRecord *r = &*cached->record;
+    const ConvTuningEntry *best = nullptr;
+    double best_distance = 0;
+    for (const ConvTuningEntry &e : r->conv_entries) {
+        if (e.kernel != kernel || e.stride != stride || e.measured.empty()) continue;
+        double d = std::abs(std::log(double(e.c_in) / c_in)) + std::abs(std::log(double(e.c_out) / c_out));
+        if (height > 0 && width > 0) d += std::abs(std::log(double(e.height) * e.width / (double(height) * width)));
+        if (!best || d < best_distance) best = &e, best_distance = d;
+    }
+    if (!best) {
+        if (why) *why = "the tuning record has no " + std::to_string(kernel) + "x" + std::to_string(kernel) + " stride " +
+                        std::to_string(stride) + " layer";
+        return "";
+    }
+    // The direct algorithm's contract is the default one; auto never picks a looser one.
+    double contract = 0;
+    for (const auto &v : conv_catalog()) {
+        if (v.algorithm == "conv_direct" && v.device == "host") contract = v.tolerance;
+    }
+    for (const ConvMeasurement &m : best->measured) {
+        for (const auto &v : conv_catalog()) {
+            if (v.algorithm == m.algorithm && v.device == "host" && v.stride == stride && v.tolerance <= contract) {
+                if (why) {
+                    *why = "tuning record: fastest on " + std::to_string(best->height) + "x" + std::to_string(best->width) +
+                           "x" + std::to_string(best->c_in) + " -> " + std::to_string(best->c_out);
+                }
+                return m.algorithm;
+            }
+        }
+    }
+    return "";
+}
+
 namespace {
+
+// Seconds per call of `algorithm` on one layer (batch 1), the median of `reps`
+// samples of back-to-back calls lasting at least 20 ms each; 0 if the
+// algorithm does not support the layer.
+double time_layer(const std::string &algorithm, const ConvTuningCase &c, int reps) {
+    const LayerParams layer{c.kernel, c.stride, c.pad, true};
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<float> u(-1, 1);
+    std::vector<float> w(std::size_t(c.kernel) * c.kernel * c.c_in * c.c_out), b(c.c_out);
+    for (auto &x : w) x = u(rng) * 0.1f;
+    for (auto &x : b) x = u(rng);
+    const int ho = conv_output_extent(c.height, c.kernel, c.stride, c.pad);
+    const int wo = conv_output_extent(c.width, c.kernel, c.stride, c.pad);
+    std::vector<float> in(std::size_t(c.height) * c.width * c.c_in), out(std::size_t(ho) * wo * c.c_out);
+    for (auto &x : in) x = u(rng);
+    std::optional<PreparedConv2d> p;
+    try {
+        p.emplace(c.c_in, c.c_out, w, b, layer, LayerOptions{algorithm, "tiled"});
+    } catch (const Error &) {
+        return 0;  // e.g. Winograd at K != 3
+    }
+    const ConstTensorView iv(in.data(), 1, c.height, c.width, c.c_in);
+    const TensorView ov{out.data(), 1, ho, wo, c.c_out};
+    const auto timed = [&](int calls) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int k = 0; k < calls; ++k) p->run(iv, ov);
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    const double first = timed(1);
+    const int calls = std::clamp(static_cast<int>(0.02 / std::max(first, 1e-6)), 1, 1000);
+    std::vector<double> t;
+    for (int r = 0; r < reps; ++r) t.push_back(timed(calls) / calls);
+    std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
+    return t[t.size() / 2];
+}
 
 template <typename T>
 bool matches_reference(const VariantInfo &v) {
@@ -342,6 +488,36 @@ TuningRecord tune(const TuneOptions &o) {
             std::stable_sort(entry.measured.begin(), entry.measured.end(),
                              [](const Measurement &a, const Measurement &b) { return a.cell_steps_per_s > b.cell_steps_per_s; });
             if (!entry.measured.empty()) record.entries.push_back(std::move(entry));
+        }
+    }
+    // The layer algorithms on each convolution case (host, the tiled schedule).
+    if (o.conv && !out_of_time) {
+        std::vector<std::string> algorithms;
+        for (const auto &v : conv_catalog()) {
+            if (v.family == "layer" && v.device == "host" && v.schedule == "tiled" &&
+                std::find(algorithms.begin(), algorithms.end(), v.algorithm) == algorithms.end()) {
+                algorithms.push_back(v.algorithm);
+            }
+        }
+        for (const ConvTuningCase &c : o.conv_layers.empty() ? tuning_conv_layers() : o.conv_layers) {
+            if (o.keep_going && !o.keep_going()) throw Cancelled("tune: stopped during the convolution layers");
+            if (elapsed() > o.budget_seconds) {
+                log("budget spent: convolution layers from " + c.name + " on not timed");
+                break;
+            }
+            ConvTuningEntry e{c.kernel, c.stride, c.c_in, c.c_out, c.height, c.width, {}};
+            for (const auto &a : algorithms) {
+                if (const double s = time_layer(a, c, o.repetitions); s > 0) e.measured.push_back({a, s});
+            }
+            std::stable_sort(e.measured.begin(), e.measured.end(),
+                             [](const ConvMeasurement &a, const ConvMeasurement &b) { return a.seconds < b.seconds; });
+            if (e.measured.empty()) continue;
+            char line[200];
+            std::snprintf(line, sizeof line, "%-40s %-13s %8.3f ms (%s)", c.name.c_str(), e.measured[0].algorithm.c_str(),
+                          e.measured[0].seconds * 1e3,
+                          e.measured.size() > 1 ? ("next " + e.measured[1].algorithm).c_str() : "alone");
+            log(line);
+            record.conv_entries.push_back(std::move(e));
         }
     }
     // The model's efficiencies these measurements imply, per catalog schedule and dims.

@@ -244,6 +244,7 @@ struct TuneRequest {
     std::string record;
     double budget = 600;
     int reps = 3;
+    bool conv = false, no_conv = false;
 };
 
 void tune_here(const TuneRequest &t, std::ostream &out) {
@@ -251,6 +252,8 @@ void tune_here(const TuneRequest &t, std::ostream &out) {
     o.families = t.families;
     for (const auto &g : t.grids) o.grids.push_back(parse_grid(g));
     o.budget_seconds = t.budget;
+    // The convolution layers too unless asked for stencil families only.
+    o.conv = t.conv || (t.families.empty() && !t.no_conv);
     o.repetitions = t.reps;
     o.log = [&](const std::string &line) { out << line << std::endl; };
     o.keep_going = [] { return !interrupt_flag().load(); };
@@ -270,8 +273,8 @@ void tune_here(const TuneRequest &t, std::ostream &out) {
     std::size_t measured = 0;
     for (const auto &e : record.entries) measured += e.measured.size();
     char line[200];
-    std::snprintf(line, sizeof line, "tuned %zu family x grid entries (%zu measurements) in %.1f s; record: ",
-                  record.entries.size(), measured, record.seconds);
+    std::snprintf(line, sizeof line, "tuned %zu family x grid entries (%zu measurements), %zu convolution layers in "
+                  "%.1f s; record: ", record.entries.size(), measured, record.conv_entries.size(), record.seconds);
     out << line << path << "\n";
     out << "model efficiency these measurements imply (catalog.json model.efficiency, docs/selection.md):\n";
     for (const ModelFit &f : record.model_fit) {
@@ -327,6 +330,8 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
         ->check(CLI::Range(1.0, 86400.0));
     tunec->add_option("--reps", t.reps, "Timed repetitions per candidate (the median counts)")->check(CLI::Range(1, 1000));
     tunec->add_option("--record", t.record, "The record file (default: STENCILFORGE_TUNING_RECORD or the user cache)");
+    tunec->add_flag("--conv", t.conv, "Time the convolution layer algorithms too (the default without --family)");
+    tunec->add_flag("--no-conv", t.no_conv, "Stencils only");
 
     // CLI11 wants argv order with the program name first, last argument first out.
     std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -38,6 +38,25 @@ struct TuningEntry {
     std::vector<Measurement> measured;  // fastest first
 };
 
+// A convolution layer class the record times every layer algorithm on
+// (batch 1, the fastest first): conv2d()/PreparedConv2d's "auto" reads it.
+struct ConvMeasurement {
+    std::string algorithm;  // conv_direct, conv_im2col_gemm, conv_winograd_f2x2, ...
+    double seconds;         // median per call
+};
+
+struct ConvTuningEntry {
+    int kernel = 0, stride = 1, c_in = 0, c_out = 0, height = 0, width = 0;
+    std::vector<ConvMeasurement> measured;  // fastest first
+};
+
+// A layer `tune` times: the ResNet-50 convolutions by default (the benchmark's set).
+struct ConvTuningCase {
+    std::string name;  // e.g. res2_3x3
+    int height, width, c_in, c_out, kernel, stride, pad;
+};
+const std::vector<ConvTuningCase> &tuning_conv_layers();
+
 // The model's efficiency fitted to the measurements of one implementation
 // (a catalog schedule) in one dims: the geometric mean over its variants and grids.
 struct ModelFit {
@@ -55,6 +74,7 @@ struct TuningRecord {
     double dram_copy_bytes_per_s = 0, llc_copy_bytes_per_s = 0, fma_f32_flops = 0, fma_f64_flops = 0;
     std::vector<TuningEntry> entries;
     std::vector<ModelFit> model_fit;  // not read by the pick: how to calibrate catalog.json's model for this machine
+    std::vector<ConvTuningEntry> conv_entries;
 };
 
 // Where records live: STENCILFORGE_TUNING_RECORD when set, else
@@ -80,7 +100,16 @@ struct TuneOptions {
     double prune_below = 0.25;                        // skip candidates the model expects below this x its best
     std::function<void(const std::string &)> log;    // one line per step, when set
     std::function<bool()> keep_going;                 // asked before each candidate; false: throw Cancelled
+    bool conv = true;                                 // time the layer algorithms on conv_layers too
+    std::vector<ConvTuningCase> conv_layers;          // empty: tuning_conv_layers()
 };
+
+// The record's fastest layer algorithm for a layer of this class, among those
+// with the catalog's default accuracy contract (auto never loosens it: F(4x4)
+// Winograd is asked for by name); "" without a record entry of the same K and
+// stride. The nearest entry in channels and, when `height` > 0, image size.
+std::string tuned_conv_algorithm(int kernel, int stride, int c_in, int c_out, int height, int width,
+                                 std::string *why = nullptr);
 
 // The default grids: one inside the last-level cache, one far beyond it (the
 // benchmark's "small" and "large").
