@@ -99,8 +99,9 @@ class RealCatalog(unittest.TestCase):
         v = cat.find("star3d1r_f32_omp_trapezoid_t4")
         self.assertTrue(v.phased)
         self.assertEqual(v.model_tile, (256, 32, 32))
-        self.assertEqual(len(v.efficiency), 2)
-        self.assertEqual(cat.find("star3d1r_f32_cuda_hw_smem_t1").efficiency, (0.0, 0.0))  # devices: no model
+        self.assertEqual([len(e) for e in v.efficiency], [2, 2])  # per ISA (avx2, avx512): inside the LLC, beyond it
+        self.assertEqual(v.efficiency[1], tuple(row(CATALOG, "omp_trapezoid")["model"]["efficiency"]["avx512"]["3"]))
+        self.assertEqual(cat.find("star3d1r_f32_cuda_hw_smem_t1").efficiency, ((0.0, 0.0), (0.0, 0.0)))  # no model
 
 
 class Refusals(unittest.TestCase):
@@ -149,9 +150,12 @@ class Refusals(unittest.TestCase):
 
     def test_model_and_tuning_fields(self):
         self.refuses(lambda d: row(d, "omp").pop("model"), "needs 'model'")
-        self.refuses(lambda d: row(d, "omp")["model"].update(efficiency={"2": 1.5, "3": 0.1}),
-                     "efficiency for 2-D must be a number in (0, 1]")
-        self.refuses(lambda d: row(d, "omp")["model"].update(efficiency={"2": [0.1], "3": 0.1}), "efficiency for 2-D")
+        self.refuses(lambda d: row(d, "omp")["model"]["efficiency"]["avx2"].update({"2": 1.5}),
+                     "avx2 efficiency for 2-D must be a number in (0, 1]")
+        self.refuses(lambda d: row(d, "omp")["model"]["efficiency"]["avx512"].update({"3": [0.1]}),
+                     "avx512 efficiency for 3-D")
+        self.refuses(lambda d: row(d, "omp")["model"]["efficiency"].pop("avx2"), "missing 'avx2'")
+        self.refuses(lambda d: row(d, "omp")["model"]["efficiency"].update(sse=1), "unknown key(s) sse")
         self.refuses(lambda d: row(d, "omp")["model"].update(tile={"2": [64]}), "tile '2' must be 2 positive")
         self.refuses(lambda d: row(d, "omp")["model"].update(phased="yes"), "phased must be true or false")
         self.refuses(lambda d: row(d, "omp")["model"].update(speed=1), "unknown key(s) speed")

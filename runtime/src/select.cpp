@@ -4,6 +4,7 @@
 // (full passes plus the remainder's), so a deep variant whose steps mostly
 // fall to its remainder is charged for them.
 #include "stencilforge/select.h"
+#include "stencilforge/cpu.h"
 #include "stencilforge/devices.h"
 #include "stencilforge/machine.h"
 #include "stencilforge/tuning.h"
@@ -67,7 +68,7 @@ PassTerms pass_terms(const VariantInfo &v, std::span<const std::int64_t> extent)
 // Cell-steps per second of one pass of `v` (the model).
 double model_pass_rate(const VariantInfo &v, std::span<const std::int64_t> extent) {
     const PassTerms p = pass_terms(v, extent);
-    const double efficiency = v.model_efficiency[p.in_cache ? 0 : 1];
+    const double efficiency = v.model_efficiency[static_cast<int>(active_cpu_isa())][p.in_cache ? 0 : 1];
     const double compute_s = p.compute_s_at_peak / (efficiency > 0 ? efficiency : 1e-3);
     // A streaming pass overlaps memory with compute; a phased one (a tile
     // loaded, then advanced T steps in cache) mostly waits for one, then the other.

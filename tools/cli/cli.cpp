@@ -276,7 +276,8 @@ void tune_here(const TuneRequest &t, std::ostream &out) {
     std::snprintf(line, sizeof line, "tuned %zu family x grid entries (%zu measurements), %zu convolution layers in "
                   "%.1f s; record: ", record.entries.size(), measured, record.conv_entries.size(), record.seconds);
     out << line << path << "\n";
-    out << "model efficiency these measurements imply (catalog.json model.efficiency, docs/selection.md):\n";
+    out << "model efficiency these measurements imply (catalog.json model.efficiency." << record.key.isa
+        << ", docs/selection.md):\n";
     for (const ModelFit &f : record.model_fit) {
         std::snprintf(line, sizeof line, "  %-16s %dD %-10s %.3f (%d points)\n", f.schedule.c_str(), f.dims,
                       f.in_cache ? "in LLC" : "beyond LLC", f.efficiency, f.points);

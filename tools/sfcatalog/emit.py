@@ -87,7 +87,8 @@ def kernel_table(cat):
             cpp_string(v.name), cpp_string(v.shape), f"Pattern::{v.pattern}", str(v.dims), str(v.radius),
             f"DType::{v.dtype}", cpp_string(v.schedule), cpp_string(v.engine), str(v.depth), cpp_string(v.remainder),
             str(v.x_granule), cpp_string(v.autoscheduler), "{" + ", ".join(map(str, v.planned_grid)) + "}",
-            cpp_string(v.device), repr(v.tolerance), cpp_string(v.description), "{" + ", ".join(map(repr, v.efficiency)) + "}", repr(v.overhead),
+            cpp_string(v.device), repr(v.tolerance), cpp_string(v.description),
+            "{{{" + "}, {".join(", ".join(map(repr, e)) for e in v.efficiency) + "}}}", repr(v.overhead),
             "true" if v.phased else "false",
             "{" + ", ".join(map(str, v.model_tile)) + "}",
             cpp_string(",".join(f"{k}={n}" for k, n in v.knobs)), "true" if v.candidate else "false"])

@@ -18,6 +18,7 @@ DTYPE_BYTES = {"f32": 4, "f64": 8}
 ENGINES = ("halide", "handwritten", "kokkos")
 DEVICES = ("host", "opencl", "cuda")
 KNOBS = ("tile_x", "tile_y", "tile_z")
+ISAS = ("avx2", "avx512")  # the model's efficiencies, in stencilforge::CpuIsa order
 # The default shared-memory limit per CUDA block; beyond it a launch must opt in (cudaFuncSetAttribute), which
 # Halide 21's CUDA runtime never does.
 GPU_SHARED_LIMIT = 48 * 1024
@@ -68,8 +69,8 @@ class StencilVariant:
     policy: str            # hand-written and Kokkos: the C++ policy type
     header: str            # the header that defines the policy
     knobs: tuple           # (("tile_x", 512), ...): generator parameters the row sets
-    efficiency: tuple      # the selection model: fraction of the FMA peak its inner loop reaches, grids inside the
-                           # LLC and beyond it ((0, 0): no model)
+    efficiency: tuple      # the selection model: fraction of the FMA peak its inner loop reaches, per ISA (avx2,
+                           # avx512), grids inside the LLC and beyond it (zeros: no model)
     overhead: float        # the selection model: per-cell work besides the taps (loads, store, loop), in taps
     phased: bool           # the selection model: loads a tile, then computes it (memory and compute times add)
     model_tile: tuple      # the selection model: the tile whose T*r halo is recomputed per fused pass, x first
@@ -428,7 +429,8 @@ def _expand_row(row, i, shapes, dtypes, root, candidate=None):
                         planned_grid=tuple(grid), device=device, tolerance=float(tolerance),
                         description=row_description, schedule_source=source, policy=policy, header=header,
                         knobs=tuple(sorted(row_knobs.items())),
-                        efficiency=_pair(model.get("efficiency", {}).get(str(s["dims"]), 0)) if device == "host" else (0.0, 0.0),
+                        efficiency=tuple(_pair(model["efficiency"][isa][str(s["dims"])]) for isa in ISAS)
+                        if device == "host" and model else ((0.0, 0.0), (0.0, 0.0)),
                         overhead=float(model.get("overhead", 0)) if device == "host" else 0.0,
                         phased=bool(model.get("phased", False)) and device == "host",
                         model_tile=tile if device == "host" else (), candidate=bool(candidate)))
@@ -448,13 +450,16 @@ def _model(row, where, devices, only_dims):
                          "the auto pick ranks host variants by it")
         return {}
     _keys(model, MODEL_KEYS, where + " model")
-    eff = _get(model, "efficiency", "dict", where + " model")
-    for d in only_dims or (2, 3):
-        x = eff.get(str(d))
-        values = x if isinstance(x, list) and len(x) == 2 else [x]
-        if any(not isinstance(y, (int, float)) or isinstance(y, bool) or not 0 < y <= 1 for y in values):
-            _fail(where + " model", f"efficiency for {d}-D must be a number in (0, 1] or a pair of them (grids "
-                                    f"inside the LLC, beyond it), got {json.dumps(x)}")
+    by_isa = _get(model, "efficiency", "dict", where + " model")
+    _keys(by_isa, set(ISAS), where + " model efficiency")
+    for isa in ISAS:
+        eff = _get(by_isa, isa, "dict", where + " model efficiency")
+        for d in only_dims or (2, 3):
+            x = eff.get(str(d))
+            values = x if isinstance(x, list) and len(x) == 2 else [x]
+            if any(not isinstance(y, (int, float)) or isinstance(y, bool) or not 0 < y <= 1 for y in values):
+                _fail(where + " model", f"{isa} efficiency for {d}-D must be a number in (0, 1] or a pair of them "
+                                        f"(grids inside the LLC, beyond it), got {json.dumps(x)}")
     if not isinstance(model.get("phased", False), bool):
         _fail(where + " model", "phased must be true or false")
     if _get(model, "overhead", "num", where + " model", 0, required=False) < 0:

@@ -33,12 +33,12 @@ struct VariantInfo {
                               // the dtype's (reduced-precision tensor cores); 0: the dtype's
     std::string description;  // what the schedule does
     // The selection model (docs/selection.md): the fraction of the FMA peak
-    // its inner loop reaches (grids inside the LLC, beyond it), its per-cell
-    // work besides the taps (in taps),
+    // its inner loop reaches ([CpuIsa][grids inside the LLC, beyond it]), its
+    // per-cell work besides the taps (in taps),
     // whether it is phased (loads a tile, then computes it: memory and compute
     // times add; else they overlap), and the tile whose T*r halo each fused
     // pass recomputes (x first; empty: none). 0 / empty on devices.
-    std::array<double, 2> model_efficiency;
+    std::array<std::array<double, 2>, 2> model_efficiency;
     double model_overhead;
     bool model_phased;
     std::vector<int> model_tile;
