@@ -198,33 +198,25 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
                    (key.starts_with("auto:") ? " pick " + v.name : std::string()));
 }
 
-// The auto pick of each (family, size) row the suite runs, made as a user's
-// run() makes it (this machine's tuning record, else the model), timed as
-// "auto:<family>/<size>" next to every variant of the row.
-void register_auto_picks(const bench::Suite &suite, int steps, const Roofs &roofs) {
-    for (const bench::Size &size : bench::sizes()) {
-        std::vector<std::string> done;
-        for (const auto &v : catalog()) {
-            const std::string family = v.shape + "_" + to_string(v.dtype);
-            if (v.device != "host" || !suite.includes(v, size) ||
-                std::find(done.begin(), done.end(), family) != done.end()) {
-                continue;
-            }
-            done.push_back(family);
-            const auto extent = size.extent(v.dims);
-            const Selection pick = select_variant(family, extent, steps);
-            std::fprintf(stderr, "[bench] auto pick %s/%s: %s (%s)\n", family.c_str(), size.name,
-                         pick.variant->name.c_str(), pick.reason.c_str());
-            const std::string name = "auto:" + family + "/" + size.name;
-            auto *b = v.dtype == DType::f32
-                          ? benchmark::RegisterBenchmark(name.c_str(), bench_variant<float>, *pick.variant, size, steps,
-                                                         roofs, name)
-                          : benchmark::RegisterBenchmark(name.c_str(), bench_variant<double>, *pick.variant, size,
-                                                         steps, roofs, name);
-            b->UseRealTime()->Unit(benchmark::kMillisecond);
-            if (std::string(size.name) == "large") b->Iterations(1)->Repetitions(3);
-        }
-    }
+// The auto pick of a (family, size) row, made as a user's run() makes it
+// (this machine's tuning record, else the model), timed as
+// "auto:<family>/<size>" right after the row's variants, in the same
+// conditions (a small grid's timing moved by 10-20% when it ran after the
+// large rows instead).
+void register_auto_pick(const VariantInfo &member, const bench::Size &size, int steps, const Roofs &roofs) {
+    const std::string family = member.shape + "_" + to_string(member.dtype);
+    const auto extent = size.extent(member.dims);
+    const Selection pick = select_variant(family, extent, steps);
+    std::fprintf(stderr, "[bench] auto pick %s/%s: %s (%s)\n", family.c_str(), size.name, pick.variant->name.c_str(),
+                 pick.reason.c_str());
+    const std::string name = "auto:" + family + "/" + size.name;
+    auto *b = member.dtype == DType::f32
+                  ? benchmark::RegisterBenchmark(name.c_str(), bench_variant<float>, *pick.variant, size, steps, roofs,
+                                                 name)
+                  : benchmark::RegisterBenchmark(name.c_str(), bench_variant<double>, *pick.variant, size, steps,
+                                                 roofs, name);
+    b->UseRealTime()->Unit(benchmark::kMillisecond);
+    if (std::string(size.name) == "large") b->Iterations(1)->Repetitions(3);
 }
 
 }  // namespace
@@ -276,8 +268,17 @@ int main(int argc, char **argv) {
     const bench::Suite &suite = bench::suite(suite_name);
     int registered = 0;
     for (const bench::Size &size : bench::sizes()) {
+        // A family's variants are contiguous in the catalog: its auto pick
+        // goes right after the last of them that the suite runs.
+        const VariantInfo *row = nullptr;
+        const auto close_row = [&] {
+            if (row) register_auto_pick(*row, size, steps, roofs);
+            row = nullptr;
+        };
         for (const auto &v : catalog()) {
+            if (row && (row->shape != v.shape || row->dtype != v.dtype)) close_row();
             if (!suite.includes(v, size)) continue;
+            if (v.device == "host") row = &v;
             const std::string name = v.name + "/" + size.name;
             auto *b = v.dtype == DType::f32
                           ? benchmark::RegisterBenchmark(name.c_str(), bench_variant<float>, v, size, steps, roofs, name)
@@ -289,8 +290,8 @@ int main(int argc, char **argv) {
             if (std::string(size.name) == "large" || v.schedule == "naive") b->Iterations(1)->Repetitions(3);
             ++registered;
         }
+        close_row();
     }
-    register_auto_picks(suite, steps, roofs);
     std::fprintf(stderr, "[bench] suite '%s': %d kernels x sizes; one line per result as each finishes\n",
                  suite_name.c_str(), registered);
     benchmark::Initialize(rest.argc(), rest.argv());
