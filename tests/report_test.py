@@ -9,7 +9,8 @@ import tempfile
 import unittest
 from pathlib import Path
 
-TOOLS = Path(__file__).resolve().parent.parent / "tools"
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / "tools"
 
 
 def run(script, *args):
@@ -97,6 +98,28 @@ class StencilReport(unittest.TestCase):
             auto = [line for line in r.stdout.splitlines() if line.startswith("| star2d1r_f32 | large |")][1]
             self.assertIn("star2d1r_f32_tiled_t1 | 3.00 | omp | 4.00 | 0.75x", auto)
             self.assertIn("no tuning record", (Path(d) / "stencils.md").read_text())
+
+    def test_lines_per_implementation_next_to_speed(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = self.write(d, ["star2d1r_f32_temporal_t4/large", "star2d1r_f32_omp_trapezoid_t4/large",
+                                  "star2d1r_f32_mullapudi2016_t1/large"])
+            r = run("report.py", "report", str(path), "--out-dir", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            md = (Path(d) / "stencils.md").read_text()
+            section = md.split("## Lines a user writes", 1)[1].split("\n## ", 1)[0]
+            row = next(line for line in section.splitlines() if line.startswith("| temporal |"))
+            self.assertIn("`schedules/temporal.cpp`", row)
+            self.assertTrue(row.endswith("| 50% |"), row)
+            lines = int(row.split("|")[3])
+            self.assertTrue(0 < lines < len((ROOT / "schedules/temporal.cpp").read_text().splitlines()), row)
+            self.assertIn("| mullapudi2016 | (autoscheduler: none) | 0 |", section)
+            self.assertIn("`handwritten/cpu/omp_trapezoid.h`", section)
+
+    def test_code_lines_leave_out_comments_and_blank_lines(self):
+        sys.path.insert(0, str(TOOLS))
+        import sfcatalog
+        text = 'int a; // one\n/* two\n three */\n\n   \nconst char *s = "// kept";\nint b; /* c */ int d;\n'
+        self.assertEqual(sfcatalog.loc.code_lines(text), 3)
 
     def test_unparsed_names_are_an_error(self):
         with tempfile.TemporaryDirectory() as d:

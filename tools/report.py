@@ -217,6 +217,29 @@ def ratios(df):
     return "\n".join(lines)
 
 
+def lines_table(df):
+    """Development cost next to speed: per implementation (a catalog schedule, all its depths), the lines of C++
+    a user writes for it (sfcatalog.loc: its schedule file or policy header, comments and blank lines out) and,
+    per row it ran, its best depth's % of the roof."""
+    keys = row_keys(df)
+    recs = lookup(df)
+    out = ["| implementation | file | lines | " + " | ".join(f"{k.kernel} {k.size}" for k in keys) + " |",
+           "|---|---|---|" + "---|" * len(keys)]
+    for sched in dict.fromkeys(df["sched"]):
+        variants = [v for v in CATALOG.variants if v.schedule == sched]
+        if not variants or variants[0].device != "host":
+            continue
+        source, lines = sfcatalog.loc.implementation_lines(variants[0])
+        cells = []
+        for k in keys:
+            fracs = [r["roof_frac"] for (kk, ss, _), r in recs.items()
+                     if kk == k.kernel and ss == k.size and r.get("sched") == sched and ok(r)]
+            cells.append(f"{max(fracs) * 100:.0f}%" if fracs else "-")
+        where = f"`{source}`" if source else "(autoscheduler: none)"
+        out.append(f"| {sched} | {where} | {lines} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def machine(ctx, run_path):
     f = lambda key: float(ctx.get(key, "nan"))  # noqa: E731
     caches = ", ".join(f"L{c['level']} {c['type']} {c['size'] // 1024} KiB" for c in ctx.get("caches", []))
@@ -308,6 +331,10 @@ def cmd_report(a):
         f"What `run(\"<family>\", ...)` picked for each row, timed as `auto:<family>/<size>`; tuning record: "
         f"{ctx.get('tuning_record', '?')}.", "", auto_table(df), "",
         "## Ratios (same run)", "", ratios(df), "",
+        "## Lines a user writes, next to speed", "",
+        "Per implementation: the lines of its own file (schedule or policy header; comments and blank lines not "
+        "counted, `tools/sfcatalog/loc.py`; the shared Halide algorithm and the runtime are not charged to any) "
+        "and, per row, the best % of the roof its depths reached in this run.", "", lines_table(df), "",
         "## Plots", "",
         f"![% of roof per implementation]({plots['roof'].name})", "",
         f"![temporal speed-up against T]({plots['temporal'].name})", "",

@@ -10,6 +10,7 @@ other part of the project derives a variant's meaning from its name.
     v.shape, v.schedule, v.depth           # ('star2d1r', 'temporal', 4)
 """
 from . import emit  # noqa: F401  (sfcatalog.emit: the build files)
+from . import loc  # noqa: F401  (sfcatalog.loc: lines per implementation, for the report)
 from .model import Catalog, CatalogError, ConvVariant, StencilVariant, load
 
 __all__ = ["Catalog", "CatalogError", "ConvVariant", "StencilVariant", "load"]
