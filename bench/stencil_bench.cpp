@@ -204,7 +204,7 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
 // conditions (a small grid's timing moved by 10-20% when it ran after the
 // large rows instead).
 void register_auto_pick(const VariantInfo &member, const bench::Size &size, int steps, const Roofs &roofs) {
-    const std::string family = member.shape + "_" + to_string(member.dtype);
+    const std::string family = family_of(member);
     const auto extent = size.extent(member.dims);
     const Selection pick = select_variant(family, extent, steps);
     std::fprintf(stderr, "[bench] auto pick %s/%s: %s (%s)\n", family.c_str(), size.name, pick.variant->name.c_str(),

@@ -4,6 +4,7 @@
 #include "stencilforge/machine.h"
 #include "stencilforge/roofline.h"
 #include "stencilforge/tuning.h"
+#include "tuning_cache.h"
 
 #include <unistd.h>
 
@@ -76,13 +77,14 @@ const MachineProfile &machine_profile() {
     auto &p = by_threads[num_threads()];
     if (!p) {
         const std::int64_t llc = llc_bytes();
-        // This machine's tuning record measured them already (the benchmark's thorough way).
+        // This machine's tuning record measured them already: the cached
+        // record the picks read (one read and parse per file change).
         try {
-            const std::string path = tuning_record_path();
-            if (const auto r = load_tuning_record(path)) {
+            const auto cached = detail::cached_tuning_record();
+            if (const auto &r = cached->record) {
                 p = std::make_unique<MachineProfile>(MachineProfile{
                     cpu_identity(), active_cpu_isa(), num_threads(), l2_cache_bytes(), llc, r->dram_copy_bytes_per_s,
-                    r->llc_copy_bytes_per_s, r->fma_f32_flops, r->fma_f64_flops, "from " + path});
+                    r->llc_copy_bytes_per_s, r->fma_f32_flops, r->fma_f64_flops, "from " + cached->path});
                 return *p;
             }
         } catch (const std::exception &) {

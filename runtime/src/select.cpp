@@ -20,9 +20,9 @@
 
 namespace stencilforge {
 
-namespace {
-
 std::string family_of(const VariantInfo &v) { return v.shape + "_" + to_string(v.dtype); }
+
+namespace {
 
 std::string grid_text(std::span<const std::int64_t> e) {
     std::string s;

@@ -309,9 +309,27 @@ std::string tuned_conv_algorithm(int kernel, int stride, int c_in, int c_out, in
 
 namespace {
 
+// Median seconds per call of `call`: one untimed call first (page faults, the
+// workspace, thread pools), then `reps` samples of back-to-back calls, each
+// lasting about 20 ms (one in-cache call can take a fraction of a
+// millisecond, where timer and thread wake-up noise would dominate).
+template <typename Call>
+double median_seconds_per_call(Call call, int reps) {
+    const auto timed = [&](int calls) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int k = 0; k < calls; ++k) call();
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    const double first = timed(1);
+    const int calls = std::clamp(static_cast<int>(0.02 / std::max(first, 1e-6)), 1, 1000);
+    std::vector<double> t;
+    for (int r = 0; r < reps; ++r) t.push_back(timed(calls) / calls);
+    std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
+    return t[t.size() / 2];
+}
+
 // Seconds per call of `algorithm` on one layer (batch 1), the median of `reps`
-// samples of back-to-back calls lasting at least 20 ms each; 0 if the
-// algorithm does not support the layer.
+// samples (median_seconds_per_call); 0 if the algorithm does not support the layer.
 double time_layer(const std::string &algorithm, const ConvTuningCase &c, int reps) {
     const LayerParams layer{c.kernel, c.stride, c.pad, true};
     std::mt19937 rng(5);
@@ -331,17 +349,7 @@ double time_layer(const std::string &algorithm, const ConvTuningCase &c, int rep
     }
     const ConstTensorView iv(in.data(), 1, c.height, c.width, c.c_in);
     const TensorView ov{out.data(), 1, ho, wo, c.c_out};
-    const auto timed = [&](int calls) {
-        const auto t0 = std::chrono::steady_clock::now();
-        for (int k = 0; k < calls; ++k) p->run(iv, ov);
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    };
-    const double first = timed(1);
-    const int calls = std::clamp(static_cast<int>(0.02 / std::max(first, 1e-6)), 1, 1000);
-    std::vector<double> t;
-    for (int r = 0; r < reps; ++r) t.push_back(timed(calls) / calls);
-    std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
-    return t[t.size() / 2];
+    return median_seconds_per_call([&] { p->run(iv, ov); }, reps);
 }
 
 template <typename T>
@@ -362,9 +370,8 @@ bool matches_reference(const VariantInfo &v) {
 }
 
 // Cell-steps per second of `v` on `grid`: runs of whole passes (at least 8
-// steps, a multiple of its depth, so no remainder runs), repeated back to
-// back until a sample lasts 20 ms (a single in-cache pass is a fraction of a
-// millisecond, where thread wake-up would dominate); the median of `reps` samples.
+// steps, a multiple of its depth, so no remainder runs), timed by
+// median_seconds_per_call.
 template <typename T>
 double time_variant(const VariantInfo &v, const std::vector<std::int64_t> &grid, int reps) {
     std::int64_t cells = 1;
@@ -383,17 +390,8 @@ double time_variant(const VariantInfo &v, const std::vector<std::int64_t> &grid,
     const PreparedStencil p(v.name, steps);
     const ConstGridView iv(in.data(), v.dtype, grid);
     const GridView ov(out.data(), v.dtype, grid);
-    const auto timed = [&](int calls) {
-        const auto t0 = std::chrono::steady_clock::now();
-        for (int k = 0; k < calls; ++k) p.run(iv, ov, c, thread_workspace());
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    };
-    const double first = timed(1);  // warm-up: page faults, the workspace, thread pools
-    const int calls = std::clamp(static_cast<int>(0.02 / std::max(first, 1e-6)), 1, 1000);
-    std::vector<double> t;
-    for (int r = 0; r < reps; ++r) t.push_back(timed(calls) / calls);
-    std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
-    return static_cast<double>(cells) * steps / t[t.size() / 2];
+    return static_cast<double>(cells) * steps /
+           median_seconds_per_call([&] { p.run(iv, ov, c, thread_workspace()); }, reps);
 }
 
 }  // namespace
@@ -409,7 +407,7 @@ TuningRecord tune(const TuneOptions &o) {
     std::vector<std::string> fams = o.families;
     if (fams.empty()) {
         for (const auto &v : catalog()) {
-            const std::string f = v.shape + "_" + to_string(v.dtype);
+            const std::string f = family_of(v);
             if (v.tuning_candidate && std::find(fams.begin(), fams.end(), f) == fams.end()) fams.push_back(f);
         }
         if (fams.empty()) fams = families();
@@ -430,7 +428,7 @@ TuningRecord tune(const TuneOptions &o) {
     for (const auto &f : fams) {
         int dims = 0;
         for (const auto &v : catalog()) {
-            if (v.shape + "_" + to_string(v.dtype) == f) dims = v.dims;
+            if (family_of(v) == f) dims = v.dims;
         }
         std::vector<std::vector<std::int64_t>> grids;
         for (const auto &g : o.grids) {
@@ -442,7 +440,7 @@ TuningRecord tune(const TuneOptions &o) {
             // Candidates: what the pick could choose for a run of the deepest depth's steps.
             std::vector<std::pair<double, const VariantInfo *>> ranked;
             for (const auto &v : catalog()) {
-                if (v.shape + "_" + to_string(v.dtype) != f || v.device != "host" || v.schedule == "naive") continue;
+                if (family_of(v) != f || v.device != "host" || v.schedule == "naive") continue;
                 bool fits = true;
                 for (std::size_t d = 0; d < v.planned_grid.size(); ++d) fits &= grid[d] >= v.planned_grid[d];
                 if (!fits) continue;

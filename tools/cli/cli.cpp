@@ -101,7 +101,7 @@ std::vector<std::int64_t> parse_grid(const std::string &text) {
 const VariantInfo &representative(const std::string &name) {
     if (is_family(name)) {
         for (const auto &v : catalog()) {
-            if (v.shape + "_" + to_string(v.dtype) == name) return v;
+            if (family_of(v) == name) return v;
         }
     }
     return require_variant(name);

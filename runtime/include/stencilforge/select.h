@@ -18,6 +18,9 @@
 
 namespace stencilforge {
 
+// The family a variant belongs to: "<shape>_<dtype>".
+std::string family_of(const VariantInfo &v);
+
 // True for a <shape>_<dtype> of the catalog.
 bool is_family(std::string_view name);
 std::vector<std::string> families();  // in catalog order
