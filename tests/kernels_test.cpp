@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
+#include <numeric>
 
 namespace {
 
@@ -110,6 +112,38 @@ INSTANTIATE_TEST_SUITE_P(Catalog, Kernel, ::testing::ValuesIn(all_variants()),
                              std::replace(name.begin(), name.end(), '-', '_');
                              return name;
                          });
+
+// The hand-written temporal policies cut the grid into blocks by the thread
+// count (omp_wavefront: a whole number of blocks per thread), so each must
+// give bit-identical results on 1, 2, 3 and 5 threads, where the blocks and
+// their overlapping halos fall differently.
+TEST(HandWrittenTemporal, BitIdenticalOnAnyThreadCount) {
+    const int saved = num_threads();
+    int checked = 0;
+    for (const auto &v : catalog()) {
+        if (v.engine != "handwritten" || v.device != "host" || v.depth == 1 || v.dtype != DType::f64) continue;
+        ++checked;
+        const std::vector<std::int64_t> extent =
+            v.dims == 2 ? std::vector<std::int64_t>{1203, 77} : std::vector<std::int64_t>{141, 53, 29};
+        const std::int64_t cells = std::accumulate(extent.begin(), extent.end(), std::int64_t{1}, std::multiplies<>());
+        const auto input = sf_test::random_grid<double>(cells, 7);
+        const auto coeffs = sf_test::random_coefficients(v.num_coefficients(), 8);
+        std::vector<double> first;
+        for (int threads : {1, 2, 3, 5}) {
+            set_num_threads(threads);
+            std::vector<double> out(cells);
+            run(v.name, ConstGridView(input.data(), v.dtype, extent), GridView(out.data(), v.dtype, extent),
+                2 * v.depth + 1, coeffs);
+            if (first.empty()) {
+                first = out;
+            } else {
+                EXPECT_TRUE(out == first) << v.name << " differs on " << threads << " threads from 1 thread";
+            }
+        }
+    }
+    set_num_threads(saved);
+    EXPECT_GE(checked, 2 * 6 * 3) << "omp_trapezoid and omp_wavefront, six shapes, three depths";
+}
 
 TEST(Isa, EnvironmentLimitIsHonoured) {
     const char *env = std::getenv("STENCILFORGE_CPU_ISA");

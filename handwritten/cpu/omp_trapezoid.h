@@ -53,6 +53,8 @@ void trapezoid_pass(const HostGrids<T> &g) {
 #pragma omp parallel
     {
         std::vector<T> a, b;
+        T k[n_taps];  // private weights, kept in registers (see omp_loop.h's row())
+        for (std::size_t j = 0; j < n_taps; ++j) k[j] = c[j];
 #pragma omp for collapse(3) schedule(static)
         for (std::int64_t tz = 0; tz < tiles[2]; ++tz) {
             for (std::int64_t ty = 0; ty < tiles[1]; ++ty) {
@@ -99,7 +101,7 @@ void trapezoid_pass(const HostGrids<T> &g) {
                                 for (std::int64_t x = from[0]; x < x_in; ++x) dst[x] = src[x];
 #pragma omp simd
                                 for (std::int64_t x = x_in; x < x_out; ++x) {
-                                    dst[x] = weighted_sum<P, R, D, T>(src + x, sy, sz, c, std::make_index_sequence<n_taps>{});
+                                    dst[x] = weighted_sum<P, R, D, T>(src + x, sy, sz, k, std::make_index_sequence<n_taps>{});
                                 }
                                 for (std::int64_t x = x_out; x < to[0]; ++x) dst[x] = src[x];
                             }
