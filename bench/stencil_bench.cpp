@@ -249,6 +249,7 @@ int main(int argc, char **argv) {
     benchmark::AddCustomContext("cpu_isa", to_string(active_cpu_isa()));
     ctx("copy_bw_memcpy_GBps", roofs.bw.memcpy_bytes_per_s * 1e-9);
     ctx("copy_bw_loop_GBps", roofs.bw.loop_bytes_per_s * 1e-9);
+    ctx("copy_bw_nontemporal_GBps", roofs.bw.nontemporal_bytes_per_s * 1e-9);
     ctx("copy_bw_roof_GBps", roofs.bw.copy() * 1e-9);
     ctx("triad_bw_GBps", roofs.bw.triad_bytes_per_s * 1e-9);
     ctx("fma_peak_f32_GFLOPs", roofs.fma.f32_flops * 1e-9);

@@ -7,12 +7,22 @@
 
 namespace stencilforge {
 
+// A stencil pass reads one grid and writes another: a copy. Its roof depends
+// on the stores: an ordinary store first reads the line it writes into the
+// cache (write-allocate, a third of a copy's traffic where the hardware pays
+// it), a non-temporal store does not.
 struct Bandwidth {
-    double memcpy_bytes_per_s;  // glibc memcpy per thread chunk (streaming stores on large copies)
-    double loop_bytes_per_s;    // STREAM-style a[i] = b[i] loop, ordinary stores
-    double triad_bytes_per_s;   // STREAM triad a[i] = b[i] + s * c[i] (two reads, one write)
-    // The roof for kernels that read one grid and write one: the better copy.
-    double copy() const { return memcpy_bytes_per_s > loop_bytes_per_s ? memcpy_bytes_per_s : loop_bytes_per_s; }
+    double memcpy_bytes_per_s;       // glibc memcpy per thread chunk (it picks its own stores)
+    double loop_bytes_per_s;         // STREAM-style b[i] = a[i] loop, ordinary stores
+    double nontemporal_bytes_per_s;  // the same copy with non-temporal (streaming) stores
+    double triad_bytes_per_s;        // STREAM triad a[i] = b[i] + s * c[i] (two reads, one write)
+    // The roof of kernels with ordinary stores (every catalog kernel): what
+    // the ordinary-store copy reaches.
+    double copy() const { return loop_bytes_per_s; }
+    // The roof a kernel could reach with streaming stores.
+    double streaming_copy() const {
+        return nontemporal_bytes_per_s > memcpy_bytes_per_s ? nontemporal_bytes_per_s : memcpy_bytes_per_s;
+    }
 };
 
 // Bytes counted as STREAM does: each element read or written once, no
