@@ -15,7 +15,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <vector>
+#include <utility>
 
 namespace stencilforge::handwritten {
 struct OmpTrapezoid;  // the policy's name in the catalog
@@ -52,7 +52,7 @@ void trapezoid_pass(const HostGrids<T> &g) {
     const auto interior = [&](int d, std::int64_t v) { return d >= D || (v >= R && v < n[d] - R); };
 #pragma omp parallel
     {
-        std::vector<T> a, b;
+        Scratch<T> a_buf, b_buf;
         T k[n_taps];  // private weights, kept in registers (see omp_loop.h's row())
         for (std::size_t j = 0; j < n_taps; ++j) k[j] = c[j];
 #pragma omp for collapse(3) schedule(static)
@@ -70,8 +70,9 @@ void trapezoid_pass(const HostGrids<T> &g) {
                         ext[d] = (used ? std::min(hi[d] + h, n[d]) : 1) - at[d];
                     }
                     const std::int64_t sy = ext[0], sz = ext[0] * ext[1];
-                    a.resize(static_cast<std::size_t>(sz * ext[2]));
-                    b.resize(a.size());
+                    a_buf.reserve(static_cast<std::size_t>(sz * ext[2]));
+                    b_buf.reserve(static_cast<std::size_t>(sz * ext[2]));
+                    T *a = a_buf.data(), *b = b_buf.data();
                     for (std::int64_t z = 0; z < ext[2]; ++z) {
                         for (std::int64_t y = 0; y < ext[1]; ++y) {
                             std::memcpy(&a[y * sy + z * sz], g.in + at[0] + (at[1] + y) * n[0] + (at[2] + z) * n[0] * n[1],
@@ -92,8 +93,8 @@ void trapezoid_pass(const HostGrids<T> &g) {
                         for (std::int64_t z = from[2]; z < to[2]; ++z) {
                             for (std::int64_t y = from[1]; y < to[1]; ++y) {
                                 const std::int64_t row = y * sy + z * sz;
-                                const T *src = a.data() + row;
-                                T *dst = b.data() + row;
+                                const T *src = a + row;
+                                T *dst = b + row;
                                 if (!interior(1, at[1] + y) || !interior(2, at[2] + z) || x_in >= x_out) {
                                     std::memcpy(dst + from[0], src + from[0], sizeof(T) * (to[0] - from[0]));
                                     continue;
@@ -106,7 +107,7 @@ void trapezoid_pass(const HostGrids<T> &g) {
                                 for (std::int64_t x = x_out; x < to[0]; ++x) dst[x] = src[x];
                             }
                         }
-                        a.swap(b);
+                        std::swap(a, b);
                     }
                     for (std::int64_t z = lo[2]; z < hi[2]; ++z) {
                         for (std::int64_t y = lo[1]; y < hi[1]; ++y) {

@@ -26,7 +26,6 @@
 #include <cstdint>
 #include <cstring>
 #include <utility>
-#include <vector>
 
 namespace stencilforge::handwritten {
 struct OmpWavefront;  // the policy's name in the catalog
@@ -116,7 +115,7 @@ void wavefront_pass(const HostGrids<T> &g) {
     for (std::size_t j = 0; j < n_taps; ++j) c[j] = g.coefficients[j];
 #pragma omp parallel
     {
-        std::vector<T> rings;
+        Scratch<T> rings;
 #pragma omp for collapse(2) schedule(static)
         for (std::int64_t by = 0; by < blocks.count[1]; ++by) {
             for (std::int64_t bx = 0; bx < blocks.count[0]; ++bx) {
@@ -132,7 +131,7 @@ void wavefront_pass(const HostGrids<T> &g) {
                     ext[d] = (plane ? std::min(hi[d] + std::int64_t{Depth - 1} * R, n[d]) : 1) - at[d];
                 }
                 const std::int64_t ring_plane = ext[0] * ext[1];
-                rings.resize(static_cast<std::size_t>(std::max<std::int64_t>(Depth - 1, 1) * ring * ring_plane));
+                rings.reserve(static_cast<std::size_t>(std::max<std::int64_t>(Depth - 1, 1) * ring * ring_plane));
                 const std::int64_t grid_at = at[0] + at[1] * g.nx;
                 // Row (plane) k of step s, addressed so that p[x + y * sy] is
                 // cell (at[0] + x, at[1] + y); sy is its y stride (3D).
