@@ -35,15 +35,17 @@ struct StencilPoint {
     }
 
     // The same expression for a cell the policy knows is interior: no branch,
-    // so a loop over interior cells vectorizes.
+    // so a loop over interior cells vectorizes. Forced inline: GCC declined to
+    // inline the 25-tap box2d2r sum into some policies' loops and called it
+    // per cell, scalar (10x slower).
     template <class Src>
-    KOKKOS_INLINE_FUNCTION T interior_value(const Src &src, std::int64_t ax, std::int64_t ay, std::int64_t az) const {
+    KOKKOS_FORCEINLINE_FUNCTION T interior_value(const Src &src, std::int64_t ax, std::int64_t ay, std::int64_t az) const {
         return sum(src, ax, ay, az, std::make_integer_sequence<int, count>{});
     }
 
     // Summed in offset order, as the reference does.
     template <class Src, int... J>
-    KOKKOS_INLINE_FUNCTION T sum(const Src &src, std::int64_t ax, std::int64_t ay, std::int64_t az,
+    KOKKOS_FORCEINLINE_FUNCTION T sum(const Src &src, std::int64_t ax, std::int64_t ay, std::int64_t az,
                                  std::integer_sequence<int, J...>) const {
         T total = 0;
         constexpr Offset o[] = {stencil_offset(P, R, D, J)...};
