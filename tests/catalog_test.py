@@ -103,6 +103,12 @@ class RealCatalog(unittest.TestCase):
         self.assertEqual(v.efficiency[1], tuple(row(CATALOG, "omp_trapezoid")["model"]["efficiency"]["avx512"]["3"]))
         self.assertEqual(cat.find("star3d1r_f32_cuda_hw_smem_t1").efficiency, ((0.0, 0.0), (0.0, 0.0)))  # no model
 
+    def test_store_kind_reaches_the_table(self):
+        cat = sfcatalog.load()
+        self.assertTrue(cat.find("star2d1r_f32_omp_stream_t1").nontemporal)
+        self.assertFalse(cat.find("star2d1r_f32_omp_t1").nontemporal)  # ordinary stores unless the row says so
+        self.assertIn('"star2d1r_f32_omp_stream_t1"', emit.kernel_table(cat))
+
 
 class Refusals(unittest.TestCase):
     def refuses(self, edit, *fragments):
@@ -110,6 +116,10 @@ class Refusals(unittest.TestCase):
             load_edited(edit)
         for f in fragments:
             self.assertIn(f, str(e.exception))
+
+    def test_store_kind(self):
+        self.refuses(lambda d: row(d, "omp").update(stores="streaming"), "stores 'streaming' is not")
+        self.refuses(lambda d: row(d, "gpu_tiled").update(stores="nontemporal"), "must run on the host only")
 
     def test_unknown_key(self):
         self.refuses(lambda d: row(d, "tiled").update(tile_xx=4), "implementation", "unknown key(s) tile_xx")

@@ -69,6 +69,11 @@ class StencilReport(unittest.TestCase):
             md = (Path(d) / "stencils.md").read_text()
             self.assertIn("copy 30.0 GB/s with ordinary stores (the kernels' roof; memcpy 40.0, "
                           "non-temporal stores 45.0 = 1.50x)", md)
+            self.assertIn("No implementation in this run writes with non-temporal stores", md)
+            path = self.write(d, ["star2d1r_f32_tiled_t1/large", "star2d1r_f32_omp_stream_t1/large"])
+            self.assertEqual(run("report.py", "report", str(path), "--out-dir", d).returncode, 0)
+            self.assertIn("Held to the non-temporal copy (their catalog rows say `\"stores\": \"nontemporal\"`): "
+                          "`omp_stream`;", (Path(d) / "stencils.md").read_text())
             # A run from before the non-temporal copy was measured still reports.
             path = self.write(d, ["star2d1r_f32_tiled_t1/large"], copy_bw_memcpy_GBps="40")
             self.assertEqual(run("report.py", "report", str(path), "--out-dir", d).returncode, 0)

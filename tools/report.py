@@ -94,6 +94,16 @@ def load(path):
     return ctx, df
 
 
+def stores_note(df):
+    """Which implementations in the run write with non-temporal stores, so their roof is that copy."""
+    impls = set(df["impl"])
+    streaming = sorted({v.impl for v in CATALOG.variants if v.nontemporal and v.impl in impls})
+    if not streaming:
+        return "No implementation in this run writes with non-temporal stores: every one is held to the ordinary copy."
+    return ("Held to the non-temporal copy (their catalog rows say `\"stores\": \"nontemporal\"`): "
+            + ", ".join(f"`{s}`" for s in streaming) + "; every other implementation to the ordinary copy.")
+
+
 def ordered_impls(df):
     impls = list(dict.fromkeys(df["impl"]))
     return sorted(impls, key=lambda i: (ORDER.index(i) if i in ORDER else len(ORDER), i))
@@ -273,7 +283,9 @@ run (its FMA peak is not measured), not the CPU's roofs. The copy bandwidth
 is the copy with ordinary stores: every CPU kernel here (Halide's code and the
 hand-written loops) writes with ordinary stores, which read each line before
 writing it (write-allocate), so that is the roof their stores can reach; the
-non-temporal copy in the header says what streaming stores would add.
+non-temporal copy in the header says what streaming stores would add, and
+it is the roof of the kernels that write with them (listed below the table's
+legend).
 `small` grids fit the LLC, so they can pass 100% of the DRAM roof. Best per
 row in bold. `n/a` cells give the reason a kernel did not run (an
 autoscheduled kernel refuses grids smaller than its tiles). A kernel whose
@@ -334,7 +346,8 @@ def cmd_report(a):
     plot_roof(df, plots["roof"])
     plot_temporal(df, plots["temporal"])
     md = "\n".join([
-        f"# {a.title}", "", machine(ctx, a.json), "", LEGEND, "", table(df), "", not_run(df, ctx), "",
+        f"# {a.title}", "", machine(ctx, a.json), "", LEGEND, "", stores_note(df), "", table(df), "",
+        not_run(df, ctx), "",
         "## Auto pick (same run)", "",
         f"What `run(\"<family>\", ...)` picked for each row, timed as `auto:<family>/<size>`; tuning record: "
         f"{ctx.get('tuning_record', '?')}.", "", auto_table(df), "",

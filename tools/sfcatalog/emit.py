@@ -91,7 +91,8 @@ def kernel_table(cat):
             "{{{" + "}, {".join(", ".join(map(repr, e)) for e in v.efficiency) + "}}}", repr(v.overhead),
             "true" if v.phased else "false",
             "{" + ", ".join(map(str, v.model_tile)) + "}",
-            cpp_string(",".join(f"{k}={n}" for k, n in v.knobs)), "true" if v.candidate else "false"])
+            cpp_string(",".join(f"{k}={n}" for k, n in v.knobs)), "true" if v.candidate else "false",
+            "true" if v.nontemporal else "false"])
         lines.append(f"    {{{{{info}}},\n     {stencil_fn(v)}}},")
     return "\n".join([
         f"// {GENERATED}",

@@ -29,7 +29,7 @@ TOP_KEYS = {"comment", "shapes", "dtypes", "implementations", "conv", "tuning_fa
 SHAPE_KEYS = {"name", "pattern", "dims", "radius"}
 IMPL_KEYS = {"schedule", "engine", "depths", "depths_by_dims", "remainder", "x_granule", "description",
              "autoscheduler", "planned_grid", "autoscheduler_params", "devices", "dims", "dtypes", "tolerance",
-             "schedule_source", "policy", "header", "knobs", "gpu_staging", "skip", "model", "tuning"}
+             "schedule_source", "policy", "header", "knobs", "gpu_staging", "skip", "model", "tuning", "stores"}
 MODEL_KEYS = {"efficiency", "overhead", "phased", "tile"}
 TUNING_KEYS = {"depths", "depths_by_dims", "knobs"}
 SKIP_KEYS = {"dims", "dtype", "depth", "why"}
@@ -75,6 +75,7 @@ class StencilVariant:
     phased: bool           # the selection model: loads a tile, then computes it (memory and compute times add)
     model_tile: tuple      # the selection model: the tile whose T*r halo is recomputed per fused pass, x first
     candidate: bool        # a tuning candidate (the tuning build's extra parameters), not a catalog row itself
+    nontemporal: bool      # writes its output with non-temporal stores (its memory roof: the non-temporal copy)
 
     @property
     def ctype(self):
@@ -353,6 +354,11 @@ def _expand_row(row, i, shapes, dtypes, root, candidate=None):
     staging = _get(row, "gpu_staging", "dict", where, None, required=False)
     skips = _get(row, "skip", "list", where, [], required=False)
     model = _model(row, where, devices, only_dims)
+    stores = _get(row, "stores", "str", where, "ordinary", required=False)
+    if stores not in ("ordinary", "nontemporal"):
+        _fail(where, f"stores '{stores}' is not 'ordinary' or 'nontemporal' (how the kernel writes its output)")
+    if stores == "nontemporal" and devices != ["host"]:
+        _fail(where, "stores 'nontemporal' is a CPU store kind: the row must run on the host only")
     _tuning(row, where, engine, autoscheduler, devices)
     for k, sk in enumerate(skips):
         _keys(sk, SKIP_KEYS, f"{where} skip[{k}]")
@@ -433,7 +439,8 @@ def _expand_row(row, i, shapes, dtypes, root, candidate=None):
                         if device == "host" and model else ((0.0, 0.0), (0.0, 0.0)),
                         overhead=float(model.get("overhead", 0)) if device == "host" else 0.0,
                         phased=bool(model.get("phased", False)) and device == "host",
-                        model_tile=tile if device == "host" else (), candidate=bool(candidate)))
+                        model_tile=tile if device == "host" else (), candidate=bool(candidate),
+                        nontemporal=stores == "nontemporal"))
     for k, used in enumerate(skip_used):
         if not used:
             _fail(f"{where} skip[{k}]", "matches no variant of the row (a stale entry)")

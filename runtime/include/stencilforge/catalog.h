@@ -44,6 +44,8 @@ struct VariantInfo {
     std::vector<int> model_tile;
     std::string knobs;        // generator knobs it was built with ("tile_x=2048,tile_y=128"); empty: the schedule's
     bool tuning_candidate;    // built by the tuning build only (a point of a tuning space, not a catalog row)
+    bool nontemporal_stores;  // writes its output with non-temporal stores: its memory roof is the
+                              // non-temporal copy (roofline.h), not the ordinary-store one
 
     int num_coefficients() const;
     std::vector<Offset> offsets() const;  // in coefficient order
