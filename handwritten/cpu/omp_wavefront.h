@@ -81,7 +81,8 @@ WavefrontBlocks wavefront_blocks(const std::int64_t n[3], int threads) {
     const std::int64_t cells = std::max<std::int64_t>(budget / (rings * std::int64_t{sizeof(T)}), 64);
     WavefrontBlocks b{{1, 1}, {n[0], D == 3 ? n[1] : 1}};
     if constexpr (D == 2) {
-        b.count[0] = std::max<std::int64_t>(threads, (n[0] + cells - 2 * h - 1) / std::max<std::int64_t>(cells - 2 * h, 1));
+        const std::int64_t width = std::max<std::int64_t>(cells - 2 * h, 1);  // a block's output width
+        b.count[0] = std::max<std::int64_t>(threads, (n[0] + width - 1) / width);
     } else {
         // Whole rows in x where they fit (the x halo is the dearer one: it
         // breaks vectors); y blocks share the rest of the budget.
