@@ -92,6 +92,30 @@ TEST_F(Cli, ListShowsTheCatalog) {
     EXPECT_NE(j.output.find("\"schedule\": \"temporal\""), std::string::npos);
 }
 
+TEST_F(Cli, ListFiltersKeepOnlyMatchingKernels) {
+    const CliResult r = run_cli("list --shape star3d1r --dtype f64 --engine handwritten --runs-here --json");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    int kept = 0;
+    for (const auto &v : stencilforge::catalog()) {
+        const bool keep = v.shape == "star3d1r" && v.dtype == stencilforge::DType::f64 && v.engine == "handwritten" &&
+                          stencilforge::device_available(v.device);
+        kept += keep;
+        EXPECT_EQ(r.output.find("\"name\": \"" + v.name + "\"") != std::string::npos, keep) << v.name;
+    }
+    EXPECT_GT(kept, 0);
+    // A value no kernel has is refused, naming the option and the values there are.
+    const CliResult bad = run_cli("list --shape star9d1r");
+    EXPECT_NE(bad.exit_code, 0);
+    EXPECT_NE(bad.output.find("--shape"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("star2d1r"), std::string::npos) << bad.output;
+}
+
+TEST_F(Cli, VersionPrintsTheLibraryVersion) {
+    const CliResult r = run_cli("--version");
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.output.find("stencilforge " + stencilforge::library_version()), std::string::npos) << r.output;
+}
+
 TEST_F(Cli, ListConvShowsTheConvolutionCatalog) {
     const CliResult r = run_cli("list-conv");
     EXPECT_EQ(r.exit_code, 0);

@@ -1,4 +1,5 @@
-// The command line's subcommands: `list` prints the catalog (`list-conv` its
+// The command line's subcommands: `list` prints the catalog, optionally
+// filtered by shape, dtype, engine or what runs here (`list-conv` its
 // convolution kernels), `describe` one kernel's coefficient order (a family's:
 // the pick for a grid and step count, and why), `devices` what this machine
 // has, `run` applies a kernel or a family to a .npy grid, `tune` measures the
@@ -15,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <charconv>
 #include <cmath>
@@ -28,10 +30,32 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void print_catalog(std::ostream &out, bool as_json) {
+// `list`'s filters: empty (false) matches every kernel.
+struct ListFilter {
+    std::string shape, dtype, engine;
+    bool runs_here = false;
+    bool keeps(const VariantInfo &v) const {
+        return (shape.empty() || v.shape == shape) && (dtype.empty() || to_string(v.dtype) == dtype) &&
+               (engine.empty() || v.engine == engine) && (!runs_here || device_available(v.device));
+    }
+};
+
+// The values a catalog field takes, for the filters' checks (one source: the catalog).
+template <typename Field>
+std::vector<std::string> catalog_values(Field field) {
+    std::vector<std::string> values;
+    for (const auto &v : catalog()) {
+        std::string value = field(v);
+        if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(std::move(value));
+    }
+    return values;
+}
+
+void print_catalog(std::ostream &out, bool as_json, const ListFilter &filter) {
     if (as_json) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto &v : catalog()) {
+            if (!filter.keeps(v)) continue;
             j.push_back({{"name", v.name}, {"shape", v.shape}, {"pattern", to_string(v.pattern)}, {"dims", v.dims},
                          {"radius", v.radius}, {"dtype", to_string(v.dtype)}, {"schedule", v.schedule},
                          {"engine", v.engine}, {"depth", v.depth}, {"coefficients", v.num_coefficients()},
@@ -46,6 +70,7 @@ void print_catalog(std::ostream &out, bool as_json) {
                   "schedule", "engine", "depth", "coeffs", "runs here");
     out << line;
     for (const auto &v : catalog()) {
+        if (!filter.keeps(v)) continue;
         std::snprintf(line, sizeof line, "%-33s %-9s %-5s %-17s %-12s %5d %6d  %s\n", v.name.c_str(), v.shape.c_str(),
                       to_string(v.dtype).c_str(), v.schedule.c_str(), v.engine.c_str(), v.depth, v.num_coefficients(),
                       device_available(v.device) ? "yes" : ("no (needs " + v.device + ")").c_str());
@@ -296,9 +321,18 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
     CLI::App app{"stencilforge: Halide-generated stencil kernels"};
     app.require_subcommand(1);
 
-    auto *list = app.add_subcommand("list", "List every kernel in the catalog");
+    app.set_version_flag("--version", "stencilforge " + library_version());
+    auto *list = app.add_subcommand("list", "List the kernels in the catalog (all, or those the filters keep)");
     bool as_json = false;
     list->add_flag("--json", as_json, "Print the catalog as JSON");
+    ListFilter filter;
+    list->add_option("--shape", filter.shape, "Only this shape (star2d1r, ...)")
+        ->check(CLI::IsMember(catalog_values([](const VariantInfo &v) { return v.shape; })));
+    list->add_option("--dtype", filter.dtype, "Only this dtype (f32, f64)")
+        ->check(CLI::IsMember(catalog_values([](const VariantInfo &v) { return to_string(v.dtype); })));
+    list->add_option("--engine", filter.engine, "Only this engine (halide, handwritten, kokkos)")
+        ->check(CLI::IsMember(catalog_values([](const VariantInfo &v) { return v.engine; })));
+    list->add_flag("--runs-here", filter.runs_here, "Only kernels whose device this machine has");
 
     auto *list_conv = app.add_subcommand("list-conv", "List every convolution kernel (filters, layers) in the catalog");
     list_conv->add_flag("--json", as_json, "Print them as JSON");
@@ -342,7 +376,7 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
         return app.exit(e, out, err);
     }
     try {
-        if (*list) print_catalog(out, as_json);
+        if (*list) print_catalog(out, as_json, filter);
         if (*list_conv) print_conv_catalog(out, as_json);
         if (*desc) describe(out, d);
         if (*devices) out << describe_devices() << "\n";
