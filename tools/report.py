@@ -280,12 +280,11 @@ letter says which roof applies: `m` memory (ai below the machine balance, FMA
 peak / copy bandwidth), `c` compute (ai above it), `d` device: a GPU row on
 grids in device memory, against the GPU's copy bandwidth measured in the same
 run (its FMA peak is not measured), not the CPU's roofs. The copy bandwidth
-is the copy with ordinary stores: every CPU kernel here (Halide's code and the
-hand-written loops) writes with ordinary stores, which read each line before
-writing it (write-allocate), so that is the roof their stores can reach; the
-non-temporal copy in the header says what streaming stores would add, and
-it is the roof of the kernels that write with them (listed below the table's
-legend).
+is the copy with ordinary stores, which read each line before writing it
+(write-allocate): Halide's code, Kokkos and the hand-written loops write that
+way, so that is the roof their stores can reach. The non-temporal copy in the
+header says what streaming stores would add; it is the roof of the kernels
+that write with them, named below.
 `small` grids fit the LLC, so they can pass 100% of the DRAM roof. Best per
 row in bold. `n/a` cells give the reason a kernel did not run (an
 autoscheduled kernel refuses grids smaller than its tiles). A kernel whose
