@@ -53,9 +53,9 @@ struct LayerData {
     bool verify = false;  // the check's data: device runners copy their result back into `out`
     LayerData(const bench::LayerCase &c, int batch)
         : id(next_id()),
-          shape{batch, c.h, c.w, c.c_in, c.c_out, c.k, c.stride, c.pad, true, false},
-          in(random_floats(std::size_t(batch) * c.h * c.w * c.c_in, 1)),
-          weights(random_floats(std::size_t(c.k) * c.k * c.c_in * c.c_out, 2)),
+          shape{batch, c.height, c.width, c.c_in, c.c_out, c.kernel, c.stride, c.pad, true, false},
+          in(random_floats(std::size_t(batch) * c.height * c.width * c.c_in, 1)),
+          weights(random_floats(std::size_t(c.kernel) * c.kernel * c.c_in * c.c_out, 2)),
           bias(random_floats(c.c_out, 3)),
           out(std::size_t(batch) * shape.out_h() * shape.out_w() * c.c_out) {}
     static int next_id() {
@@ -242,8 +242,8 @@ void bench_layer(benchmark::State &state, const std::string &id, const bench::La
     using C = benchmark::Counter;
     state.counters["FLOP/s"] = C(d->flops(), C::kIsIterationInvariantRate);
     state.counters["peak_frac"] = C(d->flops() / peak, C::kIsIterationInvariantRate);
-    state.SetLabel("N" + std::to_string(batch) + " " + std::to_string(c.h) + "x" + std::to_string(c.w) + "x" +
-                   std::to_string(c.c_in) + "->" + std::to_string(c.c_out) + " K" + std::to_string(c.k) + " s" +
+    state.SetLabel("N" + std::to_string(batch) + " " + std::to_string(c.height) + "x" + std::to_string(c.width) + "x" +
+                   std::to_string(c.c_in) + "->" + std::to_string(c.c_out) + " K" + std::to_string(c.kernel) + " s" +
                    std::to_string(c.stride));
 }
 
@@ -372,7 +372,7 @@ int main(int argc, char **argv) {
         for (const auto &c : bench::resnet50_layers()) {
             const std::string prefix = "layer/" + c.name + "/b" + std::to_string(batch) + "/";
             for (const auto &v : conv_catalog()) {
-                const bool fits = std::find(v.kernel_sizes.begin(), v.kernel_sizes.end(), c.k) != v.kernel_sizes.end();
+                const bool fits = std::find(v.kernel_sizes.begin(), v.kernel_sizes.end(), c.kernel) != v.kernel_sizes.end();
                 // The naive schedule would take minutes per layer: tests cover
                 // it. OpenCL runs on PoCL here, a CPU, not a GPU: tests too.
                 // CUDA rows run where a GPU is (else they report n/a).

@@ -1,19 +1,9 @@
 // The workloads behind conv_suite.h.
 #include "conv_suite.h"
-#include "stencilforge/tuning.h"
 
 namespace stencilforge::bench {
 
-const std::vector<LayerCase> &resnet50_layers() {
-    // The layers `stencilforge tune` times (tuning.h), so the conv auto pick
-    // was measured on the benchmark's own set.
-    static const std::vector<LayerCase> layers = [] {
-        std::vector<LayerCase> v;
-        for (const auto &c : tuning_conv_layers()) v.push_back({c.name, c.height, c.width, c.c_in, c.c_out, c.kernel, c.stride, c.pad});
-        return v;
-    }();
-    return layers;
-}
+const std::vector<LayerCase> &resnet50_layers() { return tuning_conv_layers(); }
 
 const std::vector<int> &layer_batches() {
     static const std::vector<int> batches = {1, 8};

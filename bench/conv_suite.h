@@ -3,15 +3,16 @@
 // for the benchmark and the report.
 #pragma once
 
+#include "stencilforge/tuning.h"
+
 #include <string>
 #include <vector>
 
 namespace stencilforge::bench {
 
-struct LayerCase {
-    std::string name;  // e.g. res2_3x3 (stage and filter)
-    int h, w, c_in, c_out, k, stride, pad;
-};
+// A layer: the type `stencilforge tune` times (tuning.h), so the conv auto
+// pick is measured on the benchmark's own set.
+using LayerCase = ConvTuningCase;
 const std::vector<LayerCase> &resnet50_layers();
 const std::vector<int> &layer_batches();  // 1 and 8
 
