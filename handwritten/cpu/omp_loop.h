@@ -8,6 +8,7 @@
 #include "host_isa.h"
 #include "stencilforge/shape.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -38,23 +39,31 @@ inline T weighted_sum(const T *__restrict centre, std::int64_t sy, std::int64_t 
     return (sum[0] + sum[1]) + (sum[2] + sum[3]);
 }
 
-// One row: ring cells copied, interior cells updated.
+// Cells [from, to) of one row (offsets from `src`, in `dst` at the same
+// offsets): those in [lo, hi), the interior, updated; the others, ring cells,
+// copied. The one row loop of the omp, omp_stream and omp_trapezoid policies.
 template <Pattern P, int R, int D, typename T>
-inline void row(const T *__restrict in, T *__restrict out, std::int64_t nx, std::int64_t sy, std::int64_t sz,
-                const T *c) {
+inline void row_span(const T *__restrict src, T *__restrict dst, std::int64_t from, std::int64_t to, std::int64_t lo,
+                     std::int64_t hi, std::int64_t sy, std::int64_t sz, const T *c) {
     constexpr auto n = offsets_array<P, R, D>().size();
-    // A private copy of the weights: `out` may alias `c` as far as the
+    // A private copy of the weights: `dst` may alias `c` as far as the
     // compiler knows, so it would reload every weight per vector otherwise.
     T k[n];
     for (std::size_t j = 0; j < n; ++j) k[j] = c[j];
-    for (int x = 0; x < R; ++x) {
-        out[x] = in[x];
-        out[nx - 1 - x] = in[nx - 1 - x];
-    }
+    const std::int64_t a = std::clamp(lo, from, to), b = std::clamp(hi, a, to);
+    for (std::int64_t x = from; x < a; ++x) dst[x] = src[x];
 #pragma omp simd
-    for (std::int64_t x = R; x < nx - R; ++x) {
-        out[x] = weighted_sum<P, R, D, T>(in + x, sy, sz, k, std::make_index_sequence<n>{});
+    for (std::int64_t x = a; x < b; ++x) {
+        dst[x] = weighted_sum<P, R, D, T>(src + x, sy, sz, k, std::make_index_sequence<n>{});
     }
+    for (std::int64_t x = b; x < to; ++x) dst[x] = src[x];
+}
+
+// One whole row of the grid: ring cells copied, interior cells updated.
+template <Pattern P, int R, int D, typename T>
+inline void row(const T *__restrict in, T *__restrict out, std::int64_t nx, std::int64_t sy, std::int64_t sz,
+                const T *c) {
+    row_span<P, R, D, T>(in, out, 0, nx, R, nx - R, sy, sz, c);
 }
 
 template <Pattern P, int R, int D, typename T>

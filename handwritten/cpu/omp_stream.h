@@ -3,7 +3,7 @@
 // writing it (write-allocate), a third of a single-step pass's DRAM traffic
 // where the hardware pays it; a streaming store writes the line without that
 // read and without evicting the input rows. Each row is computed in chunks
-// into a private L1 buffer (the omp loop's weighted sum) and each chunk then
+// into a private L1 buffer (the omp loop's row_span()) and each chunk then
 // streamed to the output with aligned vector stores. Its memory roof is the non-temporal copy
 // (the catalog row says `"stores": "nontemporal"`). Compiled once per
 // instruction set (host_isa.h).
@@ -63,8 +63,6 @@ void stream_kernel(const HostGrids<T> &g) {
         Scratch<T> buffer;
         buffer.reserve(static_cast<std::size_t>(chunk));
         T *part = buffer.data();
-        T k[n];  // private weights, kept in registers (see omp_loop.h's row())
-        for (std::size_t j = 0; j < n; ++j) k[j] = c[j];
 #pragma omp for collapse(2) schedule(static)
         for (std::int64_t z = 0; z < nz; ++z) {
             for (std::int64_t y = 0; y < ny; ++y) {
@@ -76,13 +74,8 @@ void stream_kernel(const HostGrids<T> &g) {
                 const T *in = g.in + at;
                 for (std::int64_t x0 = 0; x0 < nx; x0 += chunk) {
                     const std::int64_t x1 = x0 + chunk < nx ? x0 + chunk : nx;
-                    const std::int64_t lo = x0 > R ? x0 : R, hi = x1 < nx - R ? x1 : nx - R;
-                    for (std::int64_t x = x0; x < x1 && x < lo; ++x) part[x - x0] = in[x];  // ring cells
-#pragma omp simd
-                    for (std::int64_t x = lo; x < hi; ++x) {
-                        part[x - x0] = weighted_sum<P, R, D, T>(in + x, sy, sz, k, std::make_index_sequence<n>{});
-                    }
-                    for (std::int64_t x = hi > x0 ? hi : x0; x < x1; ++x) part[x - x0] = in[x];
+                    // The chunk's cells, ring cells at offsets below R - x0 and from nx - R - x0.
+                    row_span<P, R, D, T>(in + x0, part, 0, x1 - x0, R - x0, nx - R - x0, sy, sz, c);
                     stream_store(g.out + at + x0, part, x1 - x0);
                 }
             }

@@ -53,8 +53,6 @@ void trapezoid_pass(const HostGrids<T> &g) {
 #pragma omp parallel
     {
         Scratch<T> a_buf, b_buf;
-        T k[n_taps];  // private weights, kept in registers (see omp_loop.h's row())
-        for (std::size_t j = 0; j < n_taps; ++j) k[j] = c[j];
 #pragma omp for collapse(3) schedule(static)
         for (std::int64_t tz = 0; tz < tiles[2]; ++tz) {
             for (std::int64_t ty = 0; ty < tiles[1]; ++ty) {
@@ -87,24 +85,17 @@ void trapezoid_pass(const HostGrids<T> &g) {
                             from[d] = d < D ? std::max(lo[d] - m, at[d]) - at[d] : 0;
                             to[d] = d < D ? std::min(hi[d] + m, at[d] + ext[d]) - at[d] : 1;
                         }
-                        // x: the updated run [x_in, x_out), ring cells copied.
-                        const std::int64_t x_in = std::max(from[0], R - at[0]);
-                        const std::int64_t x_out = std::min(to[0], n[0] - R - at[0]);
                         for (std::int64_t z = from[2]; z < to[2]; ++z) {
                             for (std::int64_t y = from[1]; y < to[1]; ++y) {
                                 const std::int64_t row = y * sy + z * sz;
                                 const T *src = a + row;
                                 T *dst = b + row;
-                                if (!interior(1, at[1] + y) || !interior(2, at[2] + z) || x_in >= x_out) {
+                                if (!interior(1, at[1] + y) || !interior(2, at[2] + z)) {
                                     std::memcpy(dst + from[0], src + from[0], sizeof(T) * (to[0] - from[0]));
                                     continue;
                                 }
-                                for (std::int64_t x = from[0]; x < x_in; ++x) dst[x] = src[x];
-#pragma omp simd
-                                for (std::int64_t x = x_in; x < x_out; ++x) {
-                                    dst[x] = weighted_sum<P, R, D, T>(src + x, sy, sz, k, std::make_index_sequence<n_taps>{});
-                                }
-                                for (std::int64_t x = x_out; x < to[0]; ++x) dst[x] = src[x];
+                                // x: the grid's interior [R, nx - R), in tile coordinates, updated.
+                                row_span<P, R, D, T>(src, dst, from[0], to[0], R - at[0], n[0] - R - at[0], sy, sz, c);
                             }
                         }
                         std::swap(a, b);
