@@ -280,7 +280,7 @@ std::unique_ptr<std::byte[]> allocate(std::size_t bytes, const std::string &what
 }
 }  // namespace
 
-Array read(const fs::path &path, Limits limits) {
+Header read_header(const fs::path &path, Limits limits) {
     const std::string what = path.string();
     std::error_code ec;
     const auto status = fs::status(path, ec);
@@ -295,7 +295,14 @@ Array read(const fs::path &path, Limits limits) {
     if (!f.read(reinterpret_cast<char *>(prefix.data()), static_cast<std::streamsize>(prefix.size()))) {
         fail(what, "cannot read its header");
     }
-    Array a{parse_header(prefix, size, what, limits), nullptr};
+    return parse_header(prefix, size, what, limits);
+}
+
+Array read(const fs::path &path, Limits limits) {
+    const std::string what = path.string();
+    Array a{read_header(path, limits), nullptr};
+    std::ifstream f(path, std::ios::binary);
+    if (!f) fail(what, std::string("cannot open: ") + std::strerror(errno));
     a.data = allocate(a.header.payload_bytes, what);
     f.seekg(static_cast<std::streamoff>(a.header.data_offset));
     if (!f.read(reinterpret_cast<char *>(a.data.get()), static_cast<std::streamsize>(a.header.payload_bytes))) {
@@ -368,6 +375,8 @@ void PendingFile::commit(DType dtype, const std::vector<std::int64_t> &shape, co
 }
 
 void PendingFile::commit_text(std::string_view text) { write_and_rename({{text.data(), text.size()}}); }
+
+void PendingFile::commit_written() { write_and_rename({}); }
 
 void PendingFile::write_and_rename(std::initializer_list<std::pair<const char *, std::size_t>> pieces) {
     const std::string what = path_.string();

@@ -55,6 +55,10 @@ struct Array {
     ConstGridView view() const;
 };
 
+// Reads and validates a file's header only (as read() does; parallel
+// readers then read their own part of the payload).
+Header read_header(const std::filesystem::path &path, Limits limits = {});
+
 // Reads a whole .npy file. Errors (missing file, not a .npy, bad header,
 // wrong size, a short read, no memory) throw Error naming the file.
 Array read(const std::filesystem::path &path, Limits limits = {});
@@ -79,7 +83,11 @@ public:
 
     void commit(DType dtype, const std::vector<std::int64_t> &shape, const void *data);
     void commit_text(std::string_view text);  // any other file written whole (a tuning record)
+    // For a temporary file others filled (MPI-IO writes each rank's block into
+    // temp_path()): closes it and renames it over `path`.
+    void commit_written();
     const std::filesystem::path &path() const { return path_; }
+    const std::filesystem::path &temp_path() const { return temp_; }
 
 private:
     void discard() noexcept;
