@@ -10,6 +10,7 @@
 // temporary file in its directory) before the compute, and it replaces the
 // destination only when complete: a failure or an interrupt leaves it as it was.
 #include "cli.h"
+#include "run_input.h"
 
 #include "stencilforge/stencilforge.h"
 
@@ -104,34 +105,6 @@ void print_conv_catalog(std::ostream &out, bool as_json) {
     if (as_json) out << j.dump(2) << "\n";
 }
 
-// Extents, x first, from "4096x4096" or "256x256x128".
-std::vector<std::int64_t> parse_grid(const std::string &text) {
-    std::vector<std::int64_t> e;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t end = std::min(text.find('x', start), text.size());
-        std::int64_t x = 0;
-        const auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + end, x);
-        if (ec != std::errc() || ptr != text.data() + end || x < 1) {
-            throw Error("--grid '" + text + "' is not extents like 4096x4096 or 256x256x128 (positive, x first)");
-        }
-        e.push_back(x);
-        start = end + 1;
-    }
-    if (e.size() < 2 || e.size() > 3) throw Error("--grid '" + text + "' must have 2 or 3 extents");
-    return e;
-}
-
-// Any member of a family (for its dims, dtype and coefficients), or the variant itself.
-const VariantInfo &representative(const std::string &name) {
-    if (is_family(name)) {
-        for (const auto &v : catalog()) {
-            if (family_of(v) == name) return v;
-        }
-    }
-    return require_variant(name);
-}
-
 struct DescribeRequest {
     std::string kernel, grid;
     int steps = 1;
@@ -160,33 +133,6 @@ void describe(std::ostream &out, const DescribeRequest &d) {
     }
 }
 
-// "--coeffs a,b,c" strictly: every field a whole finite number (CLI11's
-// vector parsing drops empty fields and takes 1e999 as infinity).
-std::vector<double> parse_coefficients(const std::string &text) {
-    std::vector<double> c;
-    std::size_t start = 0;
-    for (int field = 1;; ++field) {
-        const std::size_t end = std::min(text.find(',', start), text.size());
-        std::string_view f(text.data() + start, end - start);
-        while (!f.empty() && f.front() == ' ') f.remove_prefix(1);
-        while (!f.empty() && f.back() == ' ') f.remove_suffix(1);
-        const std::string where = "--coeffs field " + std::to_string(field);
-        if (f.empty()) throw Error(where + " is empty");
-        if (f.front() == '+') f.remove_prefix(1);  // from_chars takes no leading '+'
-        double x = 0;
-        const auto [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), x);
-        if (ec == std::errc::result_out_of_range || (ec == std::errc() && !std::isfinite(x))) {
-            throw Error(where + " ('" + std::string(f) + "') is not a finite number");
-        }
-        if (ec != std::errc() || ptr != f.data() + f.size()) {
-            throw Error(where + " ('" + std::string(f) + "') is not a number");
-        }
-        c.push_back(x);
-        if (end == text.size()) return c;
-        start = end + 1;
-    }
-}
-
 // Progress on a terminal for runs longer than a second; nothing otherwise.
 class ProgressLine {
 public:
@@ -211,36 +157,13 @@ private:
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
 };
 
-struct RunRequest {
-    std::string kernel, in, out, coeffs;
-    int steps = 1, threads = 0;
-    bool in_place = false, verbose = false;
-};
-
 void run_file(const RunRequest &r, std::ostream &out, std::ostream &err) {
-    // Everything the user typed, checked before the input is read (a
-    // family's members share dims, dtype and coefficients).
-    const VariantInfo &v = representative(r.kernel);
-    const std::vector<double> coeffs = parse_coefficients(r.coeffs);
-    if (static_cast<int>(coeffs.size()) != v.num_coefficients()) {
-        throw Error("kernel '" + v.name + "' needs " + std::to_string(v.num_coefficients()) +
-                    " coefficients (one per offset; `stencilforge describe " + v.name + "`), --coeffs gives " +
-                    std::to_string(coeffs.size()));
-    }
-    std::error_code ec;
-    if (!r.in_place && fs::exists(r.out, ec) && fs::equivalent(r.in, r.out, ec)) {
-        throw Error("'" + r.out + "' is the input file; pass --in-place to replace it with the result");
-    }
+    if (launched_by_mpiexec()) return run_file_distributed(r, out, err);
+    const RunInput checked = check_run_request(r);
+    const VariantInfo &v = *checked.representative;
+    const std::vector<double> &coeffs = checked.coefficients;
     const npy::Array input = npy::read(r.in);
-    if (static_cast<int>(input.header.shape.size()) != v.dims) {
-        throw Error("kernel '" + v.name + "' is " + std::to_string(v.dims) + "-D: it needs an " +
-                    (v.dims == 2 ? "(ny, nx)" : "(nz, ny, nx)") + " array; '" + r.in + "' holds a " +
-                    std::to_string(input.header.shape.size()) + "-D one");
-    }
-    if (input.header.dtype != v.dtype) {
-        throw Error("'" + r.in + "' holds " + npy::numpy_name(input.header.dtype) + " data; kernel '" + v.name + "' needs " +
-                    npy::numpy_name(v.dtype) + " (" + to_string(v.dtype) + ")");
-    }
+    check_input_file(v, input.header, r.in);
     npy::PendingFile destination(r.out);  // fails here, before the compute, if it cannot be written
     if (r.threads > 0) set_num_threads(r.threads);
     auto result = std::make_unique_for_overwrite<std::byte[]>(input.header.payload_bytes);
@@ -356,6 +279,13 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
     runc->add_option("-t,--threads", r.threads, "Threads (default: all cores)")->check(CLI::Range(0, 4096));
     runc->add_flag("--in-place", r.in_place, "Allow --out to name the input file (replaced when the run succeeds)");
     runc->add_flag("-v,--verbose", r.verbose, "Print the variant that ran and the time");
+    // Distributed runs (mpiexec -n N stencilforge run ...); ignored by one process.
+    runc->add_option("--procs", r.procs, "Under mpiexec: ranks per dimension, x first (2x1); default MPI's choice");
+    runc->add_option("--rank-kernels", r.rank_kernels, "Under mpiexec: one kernel per rank (same shape and dtype)")
+        ->delimiter(',');
+    runc->add_flag("--balance", r.balance, "Under mpiexec: size the blocks by each rank's measured rate");
+    runc->add_option("--period", r.period, "Under mpiexec: steps between halo exchanges (default: the fused depth)")
+        ->check(CLI::Range(0, kMaxSteps));
 
     auto *tunec = app.add_subcommand("tune", "Measure the candidates here and write the tuning record the picks read");
     TuneRequest t;
@@ -386,7 +316,8 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
         err << "error: " << e.what() << "\n";
         return 130;
     } catch (const std::exception &e) {
-        err << "error: " << e.what() << "\n";
+        // Under mpiexec every rank fails alike (distributed_run.cpp agrees first): rank 0 says it once.
+        if (launch_rank() == 0) err << "error: " << e.what() << "\n";
         return 1;
     }
     return 0;
