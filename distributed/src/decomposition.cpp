@@ -54,6 +54,43 @@ std::vector<std::int64_t> proportional_cuts(std::int64_t n, const std::vector<do
     return cuts;
 }
 
+// The process grid for `ranks` ranks when the caller gave none: the one
+// whose largest block plus its halo holds the fewest cells (least halo
+// recomputed and sent; a 512x512x256 grid on 2 ranks is cut along y, not
+// z), among those whose blocks are at least `thinnest` wide where cut. Ties
+// go to cutting slower dimensions: their faces are contiguous, and the
+// slowest one's exchange overlaps the update.
+std::array<int, 3> choose_procs(int ranks, int dims, const std::array<std::int64_t, 3> &n, std::int64_t halo,
+                                std::int64_t thinnest) {
+    std::array<int, 3> best{1, 1, 1}, p{1, 1, 1};
+    double best_cost = -1;
+    bool best_fits = false;
+    for (int a = ranks; a >= 1; --a) {
+        if (ranks % a) continue;
+        for (int b = ranks / a; b >= 1; --b) {
+            if ((ranks / a) % b) continue;
+            const int c = ranks / a / b;
+            if (dims == 2 && c != 1) continue;
+            p = {c, b, a};  // a: the slowest dimension's count
+            if (dims == 2) p = {b, a, 1};
+            double cost = 1;
+            bool fits = true;
+            for (int d = 0; d < dims; ++d) {
+                const std::int64_t block = (n[d] + p[d] - 1) / p[d];
+                fits = fits && (p[d] == 1 || n[d] / p[d] >= thinnest);
+                cost *= static_cast<double>(block + (p[d] > 1 ? 2 * halo : 0));
+            }
+            // Feasible first; then the fewest cells; on a tie the first found (most ranks on the slowest dimension).
+            if (best_cost < 0 || (fits && !best_fits) || (fits == best_fits && cost < best_cost)) {
+                best = p;
+                best_cost = cost;
+                best_fits = fits;
+            }
+        }
+    }
+    return best;
+}
+
 }  // namespace
 
 Decomposition::Decomposition(MPI_Comm comm, std::span<const std::int64_t> global_extent, int halo,
@@ -92,10 +129,7 @@ Decomposition::Decomposition(MPI_Comm comm, std::span<const std::int64_t> global
                             " ranks; the communicator has " + std::to_string(size_));
             }
         } else {
-            // MPI orders dims slowest first (it gives the first the most ranks): the slowest grid dimension is cut first.
-            std::array<int, 3> mpi_dims{0, 0, 0};
-            MPI_Dims_create(size_, dims_, mpi_dims.data());
-            for (int d = 0; d < dims_; ++d) procs[d] = mpi_dims[dims_ - 1 - d];
+            procs = choose_procs(size_, dims_, global_, halo, std::max<std::int64_t>({std::int64_t(halo), min_block, 1}));
         }
     });
     procs_ = procs;

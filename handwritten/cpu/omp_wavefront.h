@@ -75,9 +75,12 @@ WavefrontBlocks wavefront_blocks(const std::int64_t n[3], int threads) {
     constexpr std::int64_t h = std::int64_t{Depth - 1} * R, rings = std::int64_t{Depth - 1} * (2 * R + 1);
     // 2D rings are rows: half the L2 holds them with room for the input and
     // output rows streaming through. 3D rings are planes, too large for the
-    // L2 at any useful block size: a thread's half of the shared LLC.
+    // L2 at any useful block size: a core's half of the shared LLC. Per
+    // core, not per thread: ranks of a distributed run (one thread each)
+    // share the LLC as threads of one process do.
     static const std::int64_t l2 = l2_cache_bytes(), llc = llc_bytes();
-    const std::int64_t budget = D == 2 ? l2 / 2 : llc / (2 * std::max(threads, 1));
+    static const int cores = omp_get_num_procs();
+    const std::int64_t budget = D == 2 ? l2 / 2 : llc / (2 * std::max({threads, cores, 1}));
     const std::int64_t cells = std::max<std::int64_t>(budget / (rings * std::int64_t{sizeof(T)}), 64);
     WavefrontBlocks b{{1, 1}, {n[0], D == 3 ? n[1] : 1}};
     if constexpr (D == 2) {

@@ -34,8 +34,9 @@ struct Box {
 };
 
 // How the global grid is cut. `procs`: ranks per dimension, x first (empty:
-// MPI_Dims_create's choice, the slowest dimension cut first, since its
-// faces are contiguous and their exchange overlaps the update). `weight`:
+// the process grid whose largest block with its halo is smallest, which
+// cuts the longest dimensions; on a tie the slowest dimension, whose faces
+// are contiguous and whose exchange overlaps the update). `weight`:
 // this rank's relative throughput; the blocks along each dimension are sized
 // in proportion to the summed weights of the ranks in each slice, so a fast
 // rank (a GPU) gets more cells than a slow one. 1 everywhere: an even split.
