@@ -104,7 +104,7 @@ int main(int argc, char **argv) {
             std::vector<double> times;
             nlohmann::json row{{"label", label},     {"variant", variant},  {"grid", grid_text}, {"steps", steps},
                                {"ranks", size},      {"threads", threads},  {"single", single},
-                               {"overlap", !no_overlap}};
+                               {"overlap", !no_overlap}, {"depth", v.depth},    {"radius", v.radius}};
             if (single) {
                 if (size != 1) throw sf::Error("--single runs on one rank");
                 std::int64_t cells = 1;
