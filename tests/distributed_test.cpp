@@ -237,6 +237,26 @@ TEST(DistributedEngines, EachRankItsOwnEngine) {
     EXPECT_LE(all / scale, sf_test::tolerance<double>());
 }
 
+// Device variants on the ranks (OpenCL runs here through PoCL; CUDA needs a
+// GPU): run() stages each period's host block to the device and back.
+class DistributedDevice : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DistributedDevice, MatchesItsSingleProcessRun) {
+    const VariantInfo *dev = nullptr;
+    for (const auto &v : sf::catalog()) {
+        if (!dev && v.device == GetParam() && sf::family_of(v) == "star2d1r_f32" && v.depth == 1 && !v.tuning_candidate) {
+            dev = &v;
+        }
+    }
+    if (!dev) GTEST_SKIP() << "this build has no " << GetParam() << " variant of star2d1r_f32";
+    if (!sf::device_available(dev->device)) {
+        GTEST_SKIP() << dev->name << " needs a " << dev->device << " device; here: " << sf::describe_devices();
+    }
+    check_bit_identical<float>(*dev, {301, 203}, 7, {});
+}
+
+INSTANTIATE_TEST_SUITE_P(Devices, DistributedDevice, ::testing::Values("opencl", "cuda"));
+
 TEST(DistributedErrors, EveryRankGetsTheSameError) {
     const std::vector<std::int64_t> small{40, 30};
     // Fewer than 8 rows per rank with an 8-cell halo: blocks thinner than the halo.

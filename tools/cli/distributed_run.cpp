@@ -80,7 +80,17 @@ void run_file_distributed(const RunRequest &r, std::ostream &out, std::ostream &
         // This rank's rate on an even share of the grid (cut along the slowest dimension).
         std::vector<std::int64_t> share = extent;
         share.back() = std::max<std::int64_t>(share.back() / size, 2 * checked.representative->radius + 1);
-        sd::collectively(world, [&] { options.decomposition.weight = sd::measure_throughput(kernel, share); });
+        sd::collectively(world, [&] {
+            // A family's tuning record already measured this machine: its number, else a short timed run.
+            if (is_family(kernel)) {
+                const Selection s = select_variant(kernel, share, r.steps);
+                if (s.from_record && s.expected_cell_steps_per_s > 0) {
+                    options.decomposition.weight = s.expected_cell_steps_per_s;
+                    return;
+                }
+            }
+            options.decomposition.weight = sd::measure_throughput(kernel, share);
+        });
     }
     sd::DistributedStencil stencil(world, kernel, r.steps, extent, options);
     const sd::Decomposition &d = stencil.decomposition();
