@@ -3,10 +3,11 @@
 # this CPU and print the report tables and the plot paths.
 #   ./tools/bench.sh                 stencils (representative suite) then convolutions
 #   ./tools/bench.sh --full          every stencil kernel at both sizes, then convolutions
-#   ./tools/bench.sh --only=conv     one family: stencils or conv
+#   ./tools/bench.sh --only=conv     one family: stencils, conv or distributed (MPI scaling, when built)
 # Other arguments go to the benchmark binaries (e.g. --threads=1,
 # --benchmark_filter=star2d1r). Results: build/bench/{stencils,conv}.json, and
-# the reports with plots in build/results/<vendor>-f<family>m<model>-<isa>-<cores>c/.
+# the reports with plots in build/results/<vendor>-f<family>m<model>-<isa>-<cores>c/
+# (distributed.md there: the MPI scaling tables and the scaling model).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 suite=representative
@@ -78,5 +79,13 @@ if [ "$only" = all ] || [ "$only" = conv ]; then
     cp "$json" "$out/conv.json"
     .venv/bin/python tools/conv_report.py "$out/conv.json" --out-dir "$out" \
         --title "stencilforge convolutions on $machine" || status=1
+fi
+
+# Distributed scaling (MPI ranks on this machine), when the build has distributed/.
+if { [ "$only" = all ] || [ "$only" = distributed ]; } && [ -x build/bench/sf_distributed_bench ]; then
+    start=$SECONDS
+    ./tools/bench_distributed.sh "$out" || status=1
+    .venv/bin/python tools/scaling_model.py "$out/distributed.jsonl" >> "$out/distributed.md" || status=1
+    echo "[bench] distributed suite ran in $((SECONDS - start)) s; report: $out/distributed.md"
 fi
 exit $status

@@ -5,7 +5,6 @@
 // inner slab is updated; the two boundary slabs follow once they have
 // arrived. Every slab is a dense run of whole rows (planes) of the local
 // buffer, so the kernels run on it unchanged.
-#include "block_copy.h"
 #include "mpi_util.h"
 #include "stencilforge/distributed.h"
 #include "stencilforge/select.h"

@@ -66,29 +66,29 @@ void check_mpi_io(int rc, const char *call, const std::filesystem::path &path) {
     }
 }
 
+// scatter() and gather(): the root's global view and every rank's block, checked together.
+void check_global_and_block(const Decomposition &d, ConstGridView global_on_root, ConstGridView owned, int root,
+                            const std::string &what) {
+    collectively(d.comm(), [&] {
+        if (root < 0 || root >= d.size()) throw Error(what + ": root " + std::to_string(root) + " is not a rank");
+        if (d.rank() == root) {
+            check_view(d, global_on_root.dims, global_on_root.data, global_on_root.extent, d.global_extent(),
+                       what + ": the global grid");
+            if (global_on_root.dtype != owned.dtype) throw Error(what + ": the global grid's dtype is not the block's");
+        }
+        check_view(d, owned.dims, owned.data, owned.extent, extents3(d.owned()), what + ": this rank's block");
+    });
+}
+
 }  // namespace
 
 void scatter(const Decomposition &d, ConstGridView global_on_root, GridView owned, int root) {
-    collectively(d.comm(), [&] {
-        if (d.rank() == root) {
-            check_view(d, global_on_root.dims, global_on_root.data, global_on_root.extent,
-                       d.global_extent(), "scatter: the global grid");
-            if (global_on_root.dtype != owned.dtype) throw Error("scatter: the global grid's dtype is not the block's");
-        }
-        check_view(d, owned.dims, owned.data, owned.extent, extents3(d.owned()), "scatter: this rank's block");
-    });
+    check_global_and_block(d, global_on_root, owned, root, "scatter");
     exchange_blocks(d, const_cast<void *>(global_on_root.data), owned.dtype, owned.data, true, root);
 }
 
 void gather(const Decomposition &d, ConstGridView owned, GridView global_on_root, int root) {
-    collectively(d.comm(), [&] {
-        if (d.rank() == root) {
-            check_view(d, global_on_root.dims, global_on_root.data, global_on_root.extent,
-                       d.global_extent(), "gather: the global grid");
-            if (global_on_root.dtype != owned.dtype) throw Error("gather: the global grid's dtype is not the block's");
-        }
-        check_view(d, owned.dims, owned.data, owned.extent, extents3(d.owned()), "gather: this rank's block");
-    });
+    check_global_and_block(d, global_on_root, owned, root, "gather");
     exchange_blocks(d, global_on_root.data, owned.dtype, const_cast<void *>(owned.data), false, root);
 }
 
