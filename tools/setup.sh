@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-APT_PACKAGES=(g++ python3 python3-venv libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
+APT_PACKAGES=(g++ python3 python3-venv python3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
               pocl-opencl-icd ocl-icd-opencl-dev libdnnl-dev libopencv-imgproc-dev clang libclang-rt-14-dev
               libopenmpi-dev openmpi-bin)
 
