@@ -8,7 +8,7 @@ cd "$ROOT"
 
 APT_PACKAGES=(g++ python3 python3-venv python3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
               pocl-opencl-icd ocl-icd-opencl-dev libdnnl-dev libopencv-imgproc-dev clang libclang-rt-14-dev
-              libopenmpi-dev openmpi-bin)
+              libopenmpi-dev openmpi-bin pkgconf)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
