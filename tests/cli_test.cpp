@@ -5,6 +5,7 @@
 #include "test_support.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -108,6 +109,35 @@ TEST_F(Cli, ListFiltersKeepOnlyMatchingKernels) {
     EXPECT_NE(bad.exit_code, 0);
     EXPECT_NE(bad.output.find("--shape"), std::string::npos) << bad.output;
     EXPECT_NE(bad.output.find("star2d1r"), std::string::npos) << bad.output;
+}
+
+// bench: the correctness mode against the reference, the performance mode's
+// throughput and roof fraction, JSON, and refusals.
+TEST_F(Cli, BenchChecksAndTimesAProblem) {
+    const CliResult r = run_cli("bench -k star2d1r_f64_omp_trapezoid_t4,star2d1r_f64 --grid 131x67 --steps 9 --reps 2");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("star2d1r_f64_omp_trapezoid_t4, 131x67, 9 steps"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("(the pick for star2d1r_f64)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("PASS"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("% of the"), std::string::npos) << r.output;
+    const CliResult j = run_cli("bench -k star3d1r_f32_omp_wavefront_t2 --grid 23x19x17 --steps 5 --reps 1 --json");
+    ASSERT_EQ(j.exit_code, 0) << j.output;
+    const auto rows = nlohmann::json::parse(j.output);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_TRUE(rows[0]["correct"].get<bool>());
+    EXPECT_LE(rows[0]["max_rel_error"].get<double>(), 1e-5);
+    EXPECT_GT(rows[0]["cell_steps_per_s"].get<double>(), 0);
+    EXPECT_GT(rows[0]["roof_fraction"].get<double>(), 0);
+    const CliResult corr = run_cli("bench -k box2d2r_f32_temporal_t4 --grid 40x40 --steps 6 --mode corr --json");
+    ASSERT_EQ(corr.exit_code, 0) << corr.output;
+    EXPECT_FALSE(nlohmann::json::parse(corr.output)[0].contains("cell_steps_per_s"));
+    EXPECT_NE(run_cli("bench -k star2d1r_f32 --mode fast").exit_code, 0);
+    const CliResult dims = run_cli("bench -k star3d1r_f32_omp_t1 --grid 64x64 --steps 1");
+    EXPECT_EQ(dims.exit_code, 1);
+    EXPECT_NE(dims.output.find("3-D"), std::string::npos) << dims.output;
+    const CliResult unknown = run_cli("bench -k star2d1r_f32_nope --grid 64x64");
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_NE(unknown.output.find("star2d1r_f32_nope"), std::string::npos) << unknown.output;
 }
 
 TEST_F(Cli, VersionPrintsTheLibraryVersion) {

@@ -10,6 +10,7 @@
 // temporary file in its directory) before the compute, and it replaces the
 // destination only when complete: a failure or an interrupt leaves it as it was.
 #include "cli.h"
+#include "bench_command.h"
 #include "run_input.h"
 
 #include "stencilforge/stencilforge.h"
@@ -287,6 +288,21 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
     runc->add_option("--period", r.period, "Under mpiexec: steps between halo exchanges (default: the fused depth)")
         ->check(CLI::Range(0, kMaxSteps));
 
+    auto *benchc = app.add_subcommand("bench", "Check and time kernels on one problem (benchdnn style): correctness "
+                                                "against the reference, throughput and the fraction of the roof");
+    BenchRequest b;
+    benchc->add_option("-k,--kernel", b.kernels, "Kernels or families (repeat, or comma separated)")
+        ->required()
+        ->delimiter(',');
+    benchc->add_option("--grid", b.grid, "Grid, x first (4096x4096, 256x256x128)");
+    benchc->add_option("-s,--steps", b.steps, "Steps per run")->check(CLI::Range(0, kMaxSteps));
+    benchc->add_option("-t,--threads", b.threads, "Threads (default: all cores)")->check(CLI::Range(0, 4096));
+    benchc->add_option("--reps", b.reps, "Timed repetitions after one warm-up (the median counts)")
+        ->check(CLI::Range(1, 10000));
+    benchc->add_option("--mode", b.mode, "corr (against the reference), perf (timed), or both")
+        ->check(CLI::IsMember({"corr", "perf", "both"}));
+    benchc->add_flag("--json", b.json, "Print the results as JSON");
+
     auto *tunec = app.add_subcommand("tune", "Measure the candidates here and write the tuning record the picks read");
     TuneRequest t;
     tunec->add_option("-f,--family", t.families, "Families to tune (default: those with tuning candidates, else all)");
@@ -311,6 +327,7 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
         if (*desc) describe(out, d);
         if (*devices) out << describe_devices() << "\n";
         if (*runc) run_file(r, out, err);
+        if (*benchc) return bench_command(b, out);
         if (*tunec) tune_here(t, out);
     } catch (const Cancelled &e) {
         err << "error: " << e.what() << "\n";
