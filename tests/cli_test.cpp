@@ -1,6 +1,7 @@
 // The command-line tool end to end: a .npy round trip checked against the
 // reference, and each class of bad input giving a non-zero exit, a message
 // naming the problem, and an output file that is not written or left intact.
+#include "conv_reference.h"
 #include "npy_bytes.h"
 #include "test_support.h"
 
@@ -138,6 +139,84 @@ TEST_F(Cli, BenchChecksAndTimesAProblem) {
     const CliResult unknown = run_cli("bench -k star2d1r_f32_nope --grid 64x64");
     EXPECT_EQ(unknown.exit_code, 1);
     EXPECT_NE(unknown.output.find("star2d1r_f32_nope"), std::string::npos) << unknown.output;
+}
+
+// run on convolution kernels: a filter per boundary mode, a separable
+// filter, a strided layer with bias and ReLU, a depthwise layer, each read
+// back and held to the plain-loop reference within the kernel's contract.
+TEST_F(Cli, RunConvolutionKernelsMatchTheReference) {
+    namespace ref = stencilforge::reference;
+    auto write = [&](const std::string &name, const std::vector<std::int64_t> &shape, const std::vector<float> &v) {
+        stencilforge::npy::write(path(name), stencilforge::DType::f32, shape, v.data());
+        return path(name);
+    };
+    auto read = [&](const std::string &name) {
+        const auto a = stencilforge::npy::read(path(name), {1, 4});
+        const float *f = reinterpret_cast<const float *>(a.data.get());
+        return std::make_pair(std::vector<float>(f, f + a.header.payload_bytes / 4), a.header.shape);
+    };
+    auto rel = [](const std::vector<float> &got, const std::vector<double> &want) {
+        double e = 0, m = 0;
+        for (std::size_t i = 0; i < want.size(); ++i) e = std::max(e, std::abs(got[i] - want[i])), m = std::max(m, std::abs(want[i]));
+        return e / m;
+    };
+    const int w = 37, h = 23, c = 2;
+    const auto img = sf_test::random_grid<float>(w * h * c, 1);
+    const std::string in = write("img.npy", {c, h, w}, img);
+    const auto taps = sf_test::random_grid<float>(25, 2);
+    const std::string k = write("k.npy", {5, 5}, taps);
+    const std::vector<double> taps_d(taps.begin(), taps.end());
+    for (const auto &[boundary, edge] : {std::pair{"clamp", ref::Edge::clamp}, std::pair{"mirror", ref::Edge::mirror},
+                                         std::pair{"constant", ref::Edge::constant}}) {
+        const std::string name = std::string("filter2d_f32_tiled_") + boundary;
+        const CliResult r = run_cli("run -k " + name + " -i " + in + " -o " + path("f.npy") + " --weights " + k +
+                                    " --constant 0.5 -v");
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        EXPECT_NE(r.output.find("ran " + name), std::string::npos) << r.output;
+        const auto [got, shape] = read("f.npy");
+        EXPECT_EQ(shape, (std::vector<std::int64_t>{c, h, w}));
+        EXPECT_LE(rel(got, ref::filter(img, w, h, c, taps_d, 5, 5, edge, 0.5)), 1e-5) << name;
+    }
+    const auto row = sf_test::random_grid<float>(7, 3), col = sf_test::random_grid<float>(7, 4);
+    ASSERT_EQ(run_cli("run -k sepfilter_f32_tiled_mirror -i " + in + " -o " + path("s.npy") + " --row " +
+                      write("row.npy", {7}, row) + " --col " + write("col.npy", {7}, col)).exit_code, 0);
+    std::vector<double> outer(49);
+    for (int y = 0; y < 7; ++y)
+        for (int x = 0; x < 7; ++x) outer[y * 7 + x] = double(col[y]) * row[x];
+    EXPECT_LE(rel(read("s.npy").first, ref::filter(img, w, h, c, outer, 7, 7, ref::Edge::mirror, 0)), 1e-5);
+
+    const ref::Layer l{2, 15, 13, 8, 6, 3, 2, 1, true, false};
+    const auto x = sf_test::random_grid<float>(2 * 15 * 13 * 8, 5), wt = sf_test::random_grid<float>(3 * 3 * 8 * 6, 6),
+               bias = sf_test::random_grid<float>(6, 7);
+    const CliResult layer = run_cli("run -k conv_direct_f32_tiled_s2 -i " + write("x.npy", {2, 15, 13, 8}, x) + " -o " +
+                                    path("y.npy") + " --weights " + write("w.npy", {3, 3, 8, 6}, wt) + " --bias " +
+                                    write("b.npy", {6}, bias) + " --relu");
+    ASSERT_EQ(layer.exit_code, 0) << layer.output;
+    const auto [y, yshape] = read("y.npy");
+    EXPECT_EQ(yshape, (std::vector<std::int64_t>{2, l.out_h(), l.out_w(), 6}));
+    EXPECT_LE(rel(y, ref::conv_layer(l, x, wt, bias)), 1e-5);
+
+    const ref::Layer dl{1, 9, 11, 8, 8, 3, 1, 1, false, true};
+    const auto dw = sf_test::random_grid<float>(3 * 3 * 8, 8), dx = sf_test::random_grid<float>(9 * 11 * 8, 9);
+    ASSERT_EQ(run_cli("run -k depthwise3x3_f32_tiled_s1 -i " + write("dx.npy", {1, 9, 11, 8}, dx) + " -o " +
+                      path("dy.npy") + " --weights " + write("dw.npy", {3, 3, 8}, dw)).exit_code, 0);
+    EXPECT_LE(rel(read("dy.npy").first, ref::conv_layer(dl, dx, dw, {})), 1e-5);
+
+    // Refusals: each names the problem, and the output stays as it was.
+    { std::ofstream(path("keep.npy")) << "sentinel"; }
+    for (const auto &[args, needle] : std::vector<std::pair<std::string, std::string>>{
+             {"run -k filter2d_f32_tiled_clamp -i " + in + " -o " + path("keep.npy"), "needs --weights"},
+             {"run -k filter2d_f32_tiled_clamp -i " + in + " -o " + path("keep.npy") + " --weights " + path("row.npy"), "holds a 1-D array; this kernel needs --weights"},
+             {"run -k conv_direct_f32_tiled_s2 -i " + in + " -o " + path("keep.npy") + " --weights " + path("w.npy"), "holds a 3-D array; this kernel needs -i an NHWC"},
+             {"run -k conv_direct_f32_tiled_s2 -i " + path("x.npy") + " -o " + path("keep.npy") + " --weights " + path("dw.npy"), "needs --weights (an HWIO"},
+             {"run -k filter2d_f32_tiled_clamp -i " + in + " -o " + path("keep.npy") + " -c 1,2", "--weights, not --coeffs"},
+             {"run -k star2d1r_f32_omp_t1 -i " + in + " -o " + path("keep.npy"), "needs --coeffs"}}) {
+        const CliResult r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 1) << args;
+        EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\n" << r.output;
+        std::ifstream f(path("keep.npy"));
+        EXPECT_EQ(std::string(std::istreambuf_iterator<char>(f), {}), "sentinel") << args;
+    }
 }
 
 TEST_F(Cli, VersionPrintsTheLibraryVersion) {

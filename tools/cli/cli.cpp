@@ -111,8 +111,29 @@ struct DescribeRequest {
     int steps = 1;
 };
 
+// A convolution kernel: what it computes and what `run` takes for it.
+void describe_conv(std::ostream &out, const ConvVariantInfo &v) {
+    out << v.name << ": " << v.description << "\n"
+        << "  algorithm " << v.algorithm << ", schedule " << v.schedule << ", device " << v.device;
+    if (!v.boundary.empty()) out << ", boundary " << v.boundary;
+    if (v.family != "filter") out << ", stride " << v.stride;
+    out << "; accuracy contract " << v.tolerance << " (max |error| / max |reference|)\n";
+    if (v.family == "filter") {
+        out << "  run: -i an (H, W) or (C, H, W) float32 image, "
+            << (v.algorithm == "sepfilter" ? "--row and --col 1-D filters" : "--weights a (K, K) filter, K odd 1-15")
+            << (v.boundary == "constant" ? ", --constant the outside value" : "") << "\n";
+    } else {
+        std::string sizes;
+        for (int k : v.kernel_sizes) sizes += (sizes.empty() ? "" : ",") + std::to_string(k);
+        out << "  run: -i an NHWC float32 tensor, --weights "
+            << (v.family == "depthwise" ? "(3, 3, C)" : "HWIO (K, K, C_in, C_out)") << (sizes.empty() ? "" : ", K in " + sizes)
+            << ", optional --bias (C_out,), --pad (default K/2), --relu\n";
+    }
+}
+
 void describe(std::ostream &out, const DescribeRequest &d) {
     const std::string &name = d.kernel;
+    if (const ConvVariantInfo *conv = find_conv_variant(name)) return describe_conv(out, *conv);
     if (is_family(name)) {
         const VariantInfo &any = representative(name);
         std::vector<std::int64_t> extent = d.grid.empty() ? tuning_grids(any.dims).back() : parse_grid(d.grid);
@@ -159,6 +180,7 @@ private:
 };
 
 void run_file(const RunRequest &r, std::ostream &out, std::ostream &err) {
+    if (const ConvVariantInfo *conv = find_conv_variant(r.kernel)) return run_conv_file(*conv, r, out);
     if (launched_by_mpiexec()) return run_file_distributed(r, out, err);
     const RunInput checked = check_run_request(r);
     const VariantInfo &v = *checked.representative;
@@ -271,12 +293,21 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
 
     auto *runc = app.add_subcommand("run", "Apply a kernel to a .npy grid and write the result as .npy");
     RunRequest r;
-    runc->add_option("-k,--kernel", r.kernel, "Kernel name (see `stencilforge list`), or a family (star2d1r_f32): the pick")
+    runc->add_option("-k,--kernel", r.kernel,
+                     "Kernel name (`list`, `list-conv`), or a stencil family (star2d1r_f32): the pick")
         ->required();
-    runc->add_option("-i,--in", r.in, "Input .npy (float32/float64, shape (ny,nx) or (nz,ny,nx))")->required();
+    runc->add_option("-i,--in", r.in, "Input .npy: a grid (ny,nx)/(nz,ny,nx); an image (H,W)/(C,H,W); an NHWC tensor")
+        ->required();
     runc->add_option("-o,--out", r.out, "Output .npy (replaced only when the run succeeds)")->required();
     runc->add_option("-s,--steps", r.steps, "Number of steps")->check(CLI::Range(0, kMaxSteps));
-    runc->add_option("-c,--coeffs", r.coeffs, "Weights, one per offset, comma separated (see `describe`)")->required();
+    runc->add_option("-c,--coeffs", r.coeffs, "Stencils: weights, one per offset, comma separated (see `describe`)");
+    runc->add_option("--weights", r.weights, "Convolutions: the filter .npy ((K, K); layers HWIO; depthwise (3, 3, C))");
+    runc->add_option("--bias", r.bias, "Layers: a (C_out,) .npy");
+    runc->add_option("--row", r.row, "sepfilter: the row filter .npy");
+    runc->add_option("--col", r.col, "sepfilter: the column filter .npy");
+    runc->add_option("--pad", r.pad, "Layers: zero padding on every side (default K/2)")->check(CLI::Range(0, 1024));
+    runc->add_flag("--relu", r.relu, "Layers: fuse a ReLU");
+    runc->add_option("--constant", r.constant, "Filters with the constant boundary: the outside value (default 0)");
     runc->add_option("-t,--threads", r.threads, "Threads (default: all cores)")->check(CLI::Range(0, 4096));
     runc->add_flag("--in-place", r.in_place, "Allow --out to name the input file (replaced when the run succeeds)");
     runc->add_flag("-v,--verbose", r.verbose, "Print the variant that ran and the time");

@@ -66,10 +66,25 @@ std::vector<double> parse_coefficients(const std::string &text) {
     }
 }
 
+const ConvVariantInfo *find_conv_variant(const std::string &name) {
+    for (const auto &v : conv_catalog()) {
+        if (v.name == name) return &v;
+    }
+    return nullptr;
+}
+
 RunInput check_run_request(const RunRequest &r) {
     // Everything the user typed, checked before the input is read (a
     // family's members share dims, dtype and coefficients).
-    RunInput in{&representative(r.kernel), parse_coefficients(r.coeffs)};
+    const VariantInfo &kernel = representative(r.kernel);
+    if (r.coeffs.empty()) {
+        throw Error("kernel '" + kernel.name + "' needs --coeffs (" + std::to_string(kernel.num_coefficients()) +
+                    " weights, one per offset; `stencilforge describe " + kernel.name + "`)");
+    }
+    for (const std::string *conv_only : {&r.weights, &r.bias, &r.row, &r.col}) {
+        if (!conv_only->empty()) throw Error("--weights, --bias, --row and --col are for convolution kernels");
+    }
+    RunInput in{&kernel, parse_coefficients(r.coeffs)};
     const VariantInfo &v = *in.representative;
     if (static_cast<int>(in.coefficients.size()) != v.num_coefficients()) {
         throw Error("kernel '" + v.name + "' needs " + std::to_string(v.num_coefficients()) +

@@ -22,6 +22,12 @@ struct RunRequest {
     std::vector<std::string> rank_kernels;
     bool balance = false;
     int period = 0;
+    // Convolution kernels: the filter (--weights; sepfilter: --row, --col),
+    // the layer's bias, padding (-1: K/2), fused ReLU, the constant boundary's value.
+    std::string weights, bias, row, col;
+    int pad = -1;
+    bool relu = false;
+    double constant = 0;
 };
 
 // What check_run_request() read from the request.
@@ -42,6 +48,11 @@ std::vector<std::int64_t> parse_grid(const std::string &text, const std::string 
 const VariantInfo &representative(const std::string &name);
 // "--coeffs a,b,c" strictly: every field a whole finite number.
 std::vector<double> parse_coefficients(const std::string &text);
+
+// The convolution kernel named `name`, or nullptr.
+const ConvVariantInfo *find_conv_variant(const std::string &name);
+// `run` on a convolution kernel (conv_run.cpp).
+void run_conv_file(const ConvVariantInfo &v, const RunRequest &r, std::ostream &out);
 
 // True when this process is one rank of an mpiexec launch; its rank there (0 otherwise).
 bool launched_by_mpiexec();
