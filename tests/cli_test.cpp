@@ -86,9 +86,16 @@ std::string coeff_flag(const std::vector<double> &c) {
 }
 
 TEST_F(Cli, ListShowsTheCatalog) {
-    const CliResult r = run_cli("list");
+    const CliResult r = run_cli("list --all");
     EXPECT_EQ(r.exit_code, 0);
     for (const auto &v : stencilforge::catalog()) EXPECT_NE(r.output.find(v.name), std::string::npos) << v.name;
+    // The default view: one line per family, with its kernel count.
+    const CliResult compact = run_cli("list");
+    EXPECT_EQ(compact.exit_code, 0);
+    const auto lines = std::count(compact.output.begin(), compact.output.end(), '\n');
+    EXPECT_EQ(lines, static_cast<long>(stencilforge::families().size()) + 2) << compact.output;
+    for (const auto &f : stencilforge::families()) EXPECT_NE(compact.output.find(f + " "), std::string::npos) << f;
+    EXPECT_NE(compact.output.find(std::to_string(stencilforge::catalog().size()) + " kernels in"), std::string::npos);
     const CliResult j = run_cli("list --json");
     EXPECT_EQ(j.exit_code, 0);
     EXPECT_NE(j.output.find("\"schedule\": \"temporal\""), std::string::npos);

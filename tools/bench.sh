@@ -41,8 +41,16 @@ echo "[bench] machine: $machine ($cpu_model); results in $out"
 status=0
 
 # One progress line per result: the median and the counter named $1 in percent.
+# Kernels refused for a missing device are counted, not listed: one line at
+# the end says how many and why (the device probe's own words).
 progress() {
     awk -v counter="$1" 'BEGIN { scale["m"] = 1e-3; scale["u"] = 1e-6; scale["k"] = 1e3 }
+         /needs a [A-Za-z]+ device and this machine has none/ {
+              k = $1; sub(/\/.*/, "", k); if (k in seen) next; seen[k] = 1
+              match($0, /needs a [A-Za-z]+ device/); dev = tolower(substr($0, RSTART + 8, RLENGTH - 15))
+              why = $0; sub(/.*has none \(/, "", why); sub(/\)\x27$/, "", why)
+              skipped[dev]++; reason[dev] = why; next }
+         END { for (d in skipped) printf "[bench] %d %s kernels not run: no %s device here (%s)\n", skipped[d], d, d, reason[d] }
          /ERROR/ { if ($1 == last_error) next; last_error = $1 }   # one line per kernel, not per repetition
          /_median|ERROR/ { n++; pct = -1;
           if (match($0, counter "=[0-9.]+[muk]?")) {   # console counters carry SI suffixes

@@ -6,20 +6,44 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-APT_PACKAGES=(g++ python3 python3-venv python3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
-              pocl-opencl-icd ocl-icd-opencl-dev libdnnl-dev libopencv-imgproc-dev clang libclang-rt-14-dev
-              libopenmpi-dev openmpi-bin pkgconf)
+# Debian packages, each with why it is needed (printed when it is installed).
+APT_PACKAGES=(
+    "g++:the C++20 compiler"
+    "python3:the report, the catalog generator and the tests"
+    "python3-venv:the project-local .venv"
+    "python3-dev:the Python module's headers (python/)"
+    "libgtest-dev:GoogleTest, the C++ test suites"
+    "libgmock-dev:GoogleMock, with GoogleTest"
+    "libbenchmark-dev:Google Benchmark, the benchmark suites"
+    "libcli11-dev:CLI11, the command line"
+    "nlohmann-json3-dev:nlohmann-json, tuning records and JSON output"
+    "pocl-opencl-icd:PoCL, the OpenCL variants run on the CPU in the tests"
+    "ocl-icd-opencl-dev:the OpenCL loader"
+    "libdnnl-dev:oneDNN, the benchmark's convolution anchor"
+    "libopencv-imgproc-dev:OpenCV imgproc, the benchmark's filter anchor"
+    "clang:the sanitizer and libFuzzer builds"
+    "libclang-rt-14-dev:clang's sanitizer and fuzzer runtimes"
+    "libopenmpi-dev:OpenMPI, the distributed runtime (distributed/)"
+    "openmpi-bin:mpiexec, the distributed tests and benchmark"
+    "pkgconf:pkg-config, the installed package's recipe test"
+)
 
 missing=()
-for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+for entry in "${APT_PACKAGES[@]}"; do
+    p="${entry%%:*}"
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$entry")
 done
 if ((${#missing[@]})); then
-    echo "[setup] apt: installing ${missing[*]}"
+    echo "[setup] apt (needs root; sudo is used when not root) will install:"
+    names=()
+    for entry in "${missing[@]}"; do
+        echo "[setup]   ${entry%%:*}: ${entry#*:}"
+        names+=("${entry%%:*}")
+    done
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${names[@]}" >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then
@@ -28,7 +52,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.requirements.stamp
 if [ ! -f "$stamp" ] || ! cmp -s tools/requirements.txt "$stamp"; then
-    echo "[setup] pip: installing tools/requirements.txt into .venv"
+    echo "[setup] pip: installing tools/requirements.txt into .venv (Halide and its CMake package, CMake, Ninja;" \
+         "numpy, pandas, matplotlib for the reports; nanobind, scikit-build-core, pytest for the Python package)"
     .venv/bin/pip install -q --disable-pip-version-check -r tools/requirements.txt
     cp tools/requirements.txt "$stamp"
 fi

@@ -53,6 +53,36 @@ std::vector<std::string> catalog_values(Field field) {
     return values;
 }
 
+// The default view: one line per family (a few dozen, not hundreds), with
+// how many kernels each engine has and how many run here.
+void print_families(std::ostream &out) {
+    char line[200];
+    std::snprintf(line, sizeof line, "%-14s %4s %6s %5s %7s %6s %11s %6s %9s\n", "family", "dims", "radius", "dtype",
+                  "kernels", "halide", "handwritten", "kokkos", "runs here");
+    out << line;
+    int families_shown = 0;
+    for (const std::string &f : families()) {
+        const VariantInfo *any = nullptr;
+        int n = 0, halide = 0, hand = 0, kokkos = 0, here = 0;
+        for (const auto &v : catalog()) {
+            if (family_of(v) != f) continue;
+            any = any ? any : &v;
+            ++n;
+            halide += v.engine == "halide";
+            hand += v.engine == "handwritten";
+            kokkos += v.engine == "kokkos";
+            here += device_available(v.device);
+        }
+        std::snprintf(line, sizeof line, "%-14s %4d %6d %5s %7d %6d %11d %6d %9d\n", f.c_str(), any->dims, any->radius,
+                      to_string(any->dtype).c_str(), n, halide, hand, kokkos, here);
+        out << line;
+        ++families_shown;
+    }
+    out << catalog().size() << " kernels in " << families_shown
+        << " families. A family name runs the auto pick; `list --all` shows every kernel, and --shape, --dtype, "
+           "--engine, --runs-here filter it (--json for scripts).\n";
+}
+
 void print_catalog(std::ostream &out, bool as_json, const ListFilter &filter) {
     if (as_json) {
         nlohmann::json j = nlohmann::json::array();
@@ -269,8 +299,9 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
 
     app.set_version_flag("--version", "stencilforge " + library_version());
     auto *list = app.add_subcommand("list", "List the kernels in the catalog (all, or those the filters keep)");
-    bool as_json = false;
-    list->add_flag("--json", as_json, "Print the catalog as JSON");
+    bool as_json = false, list_all = false;
+    list->add_flag("--json", as_json, "Print the catalog as JSON (every kernel the filters keep)");
+    list->add_flag("--all", list_all, "Every kernel, one per line (the default view is one line per family)");
     ListFilter filter;
     list->add_option("--shape", filter.shape, "Only this shape (star2d1r, ...)")
         ->check(CLI::IsMember(catalog_values([](const VariantInfo &v) { return v.shape; })));
@@ -353,7 +384,11 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
         return app.exit(e, out, err);
     }
     try {
-        if (*list) print_catalog(out, as_json, filter);
+        if (*list) {
+            const bool filtered = !filter.shape.empty() || !filter.dtype.empty() || !filter.engine.empty() || filter.runs_here;
+            if (as_json || list_all || filtered) print_catalog(out, as_json, filter);
+            else print_families(out);
+        }
         if (*list_conv) print_conv_catalog(out, as_json);
         if (*desc) describe(out, d);
         if (*devices) out << describe_devices() << "\n";
