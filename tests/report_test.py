@@ -84,7 +84,8 @@ class StencilReport(unittest.TestCase):
             path = self.write(d, ["star2d1r_f32_tiled_t1/large", "star2d1r_f32_cuda_gpu_tiled_t1/large"])
             r = run("report.py", "report", str(path), "--out-dir", d)
             self.assertEqual(r.returncode, 0, r.stderr)
-            row = next(line for line in r.stdout.splitlines() if line.startswith("| star2d1r_f32 | large"))
+            md = (Path(d) / "stencils.md").read_text().splitlines()  # the full table (the console shows a summary)
+            row = next(line for line in md if line.startswith("| star2d1r_f32 | large"))
             cells = [c.strip() for c in row.split("|")[3:-1]]
             self.assertTrue(cells[0].endswith("50% m"), cells)   # tiled: the CPU's memory roof
             self.assertTrue(cells[1].endswith("50% d"), cells)   # cuda: the device's, never m or c
@@ -109,11 +110,17 @@ class StencilReport(unittest.TestCase):
             path.write_text(json.dumps(data))
             r = run("report.py", "report", str(path), "--out-dir", d)
             self.assertEqual(r.returncode, 0, r.stderr)
-            row = next(line for line in r.stdout.splitlines() if line.startswith("| star2d1r_f32 | large"))
+            md = (Path(d) / "stencils.md").read_text().splitlines()
+            row = next(line for line in md if line.startswith("| star2d1r_f32 | large"))
             cells = [c.strip() for c in row.split("|")[3:-1]]
             self.assertTrue(cells[0].endswith("◂auto"), cells)       # the picked column, tiled
             self.assertFalse(cells[1].endswith("◂auto"), cells)
-            auto = [line for line in r.stdout.splitlines() if line.startswith("| star2d1r_f32 | large |")][1]
+            auto = [line for line in md if line.startswith("| star2d1r_f32 | large |")][1]
+            # The console: a summary within 120 columns, the fastest (omp) and the pick's ratio to it.
+            self.assertLessEqual(max(len(line) for line in r.stdout.splitlines()), 120, r.stdout)
+            console = next(line for line in r.stdout.splitlines() if line.startswith("star2d1r_f32  large"))
+            self.assertIn("omp", console)
+            self.assertTrue(console.rstrip().endswith("0.75x"), console)
             self.assertIn("star2d1r_f32_tiled_t1 | 3.00 | omp | 4.00 | 0.75x", auto)
             self.assertIn("no tuning record", (Path(d) / "stencils.md").read_text())
 

@@ -176,21 +176,47 @@ def filter_table(filters):
 
 
 def plot_layers(layers, peak, path):
-    keys = [k for k in layer_order(layers) if k[1] == max(b for _, b, _ in layers)]
-    impls = host_columns(layers) + ["onednn"]
-    fig, ax = plt.subplots(figsize=(max(10, 1.1 * len(keys)), 6))
-    width = 0.8 / len(impls)
-    for j, impl in enumerate(impls):
-        ys = [layers.get((l, b, impl), {}).get("gflops", 0) for l, b in keys]
-        ax.bar([x + (j - len(impls) / 2 + 0.5) * width for x in range(len(keys))], ys, width, label=impl)
-    ax.axhline(peak, color="black", lw=0.8, ls="--", label="measured FMA peak")
-    ax.set_xticks(range(len(keys)), [l.replace("_", "\n", 1) for l, _ in keys], fontsize=8)
-    ax.set_ylabel("GFLOP/s (direct-convolution FLOP count)")
-    ax.set_title(f"ResNet-50 convolutions, batch {keys[0][1] if keys else '?'} (missing bar: not applicable)")
-    ax.legend(ncol=6, fontsize=8)
+    """One panel per batch; only implementations that measured something get a bar and a colour of their own."""
+    batches = sorted({b for _, b, _ in layers})
+    impls = [i for i in host_columns(layers) + ["onednn"] if any(i == k[2] and "gflops" in r for k, r in layers.items())]
+    pool = [plt.get_cmap(m)(j) for m in ("tab20", "tab20b") for j in range(20)]
+    colours = dict(zip(impls, pool))
+    keys0 = [k for k in layer_order(layers) if k[1] == batches[0]]
+    fig, axes = plt.subplots(len(batches), 1, figsize=(max(10, 1.1 * len(keys0)), 4.5 * len(batches)), squeeze=False)
+    width = 0.8 / max(len(impls), 1)
+    for ax, batch in zip(axes[:, 0], batches):
+        keys = [k for k in layer_order(layers) if k[1] == batch]
+        for j, impl in enumerate(impls):
+            ys = [layers.get((l, b, impl), {}).get("gflops", 0) for l, b in keys]
+            ax.bar([x + (j - len(impls) / 2 + 0.5) * width for x in range(len(keys))], ys, width, label=impl,
+                   color=colours[impl])
+        ax.axhline(peak, color="black", lw=0.8, ls="--", label="measured FMA peak")
+        ax.set_xticks(range(len(keys)), [l.replace("_", "\n", 1) for l, _ in keys], fontsize=8)
+        ax.set_xlabel("ResNet-50 layer")
+        ax.set_ylabel("GFLOP/s (direct-conv. FLOP count)")
+        ax.set_title(f"batch {batch} (missing bar: not applicable to the layer)")
+    axes[0, 0].legend(ncol=6, fontsize=8, loc="upper right")
+    fig.suptitle("ResNet-50 convolutions: stencilforge algorithms and oneDNN")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def console_layers(layers, peak):
+    """The terminal's view, within 120 columns: per layer and batch the fastest stencilforge algorithm
+    against oneDNN (every algorithm's cell is in conv.md)."""
+    head = f"{'layer':<22} {'batch':>5}  {'fastest stencilforge':<22} {'GFLOP/s':>8} {'peak':>5}  {'oneDNN':>8}  {'ratio':>6}"
+    out = [head, "-" * len(head)]
+    for layer, batch in layer_order(layers):
+        algo, best = best_ours(layers, layer, batch, host_columns(layers))
+        dnn = layers.get((layer, batch, "onednn"))
+        if not best:
+            continue
+        d = f"{dnn['gflops']:8.1f}" if dnn and "gflops" in dnn else f"{'-':>8}"
+        ratio = f"{best['gflops'] / dnn['gflops']:5.2f}x" if dnn and "gflops" in dnn else f"{'-':>6}"
+        out.append(f"{layer[:22]:<22} {batch:>5}  {algo[:22]:<22} {best['gflops']:8.1f} {100 * best['gflops'] / peak:4.0f}%  "
+                   f"{d}  {ratio}")
+    return "\n".join(out)
 
 
 def main():
@@ -228,7 +254,7 @@ def main():
         f"![GFLOP/s per layer]({plot.name})", "",
     ])
     (out / "conv.md").write_text(md)
-    print(layer_table(layers) + "\n\n" + layer_ratios(layers) + "\n\n" + filter_table(filters))
+    print(console_layers(layers, peak) + "\n\n" + layer_ratios(layers) + "\n\n" + filter_table(filters))
     print(f"\n[report] {out / 'conv.md'}\n[report] plot: {plot}")
     wrong = any(str(r.get("error", "")).startswith("wrong") for r in list(layers.values()) + list(filters.values()))
     return 1 if wrong else 0

@@ -11,6 +11,7 @@
 """
 import argparse
 import json
+import textwrap
 import sys
 from pathlib import Path
 
@@ -182,6 +183,32 @@ def table(df):
     return "\n".join(out)
 
 
+def console_table(df):
+    """The terminal's view, within 120 columns: per row the fastest implementation, the OpenMP
+    baseline, the fastest Halide schedule and the auto pick (the full table is in stencils.md)."""
+    recs = lookup(df)
+    autos = df.attrs.get("auto", {})
+    head = f"{'kernel':<13} {'size':<5} {'fastest':<20} {'G/s':>6} {'roof':>5}  {'omp G/s':>7}  " \
+           f"{'fastest Halide':<20} {'G/s':>6}  {'auto / fastest':>14}"
+    out = [head, "-" * len(head)]
+    halide = {v.impl for v in CATALOG.variants if v.engine == "halide"}
+    for k in row_keys(df):
+        row = [(i, r) for (kk, ss, i), r in recs.items() if kk == k.kernel and ss == k.size and ok(r)]
+        if not row:
+            out.append(f"{k.kernel:<13} {k.size:<5} (nothing ran)")
+            continue
+        best_i, best = max(row, key=lambda x: x[1]["median"])
+        omp = recs.get((k.kernel, k.size, "omp"))
+        hal = [x for x in row if x[0] in halide]
+        hal_i, hal_r = max(hal, key=lambda x: x[1]["median"]) if hal else ("-", None)
+        a = autos.get((k.kernel, k.size))
+        auto = f"{a['median'] / best['median']:.2f}x" if ok(a) else "-"
+        out.append(f"{k.kernel:<13} {k.size:<5} {best_i[:20]:<20} {best['median'] / 1e9:6.2f} "
+                   f"{best['roof_frac'] * 100:4.0f}%  {(omp['median'] / 1e9 if ok(omp) else float('nan')):7.2f}  "
+                   f"{hal_i[:20]:<20} {(hal_r['median'] / 1e9 if hal_r else float('nan')):6.2f}  {auto:>14}")
+    return "\n".join(out)
+
+
 def not_run(df, ctx):
     missing = unavailable(df)
     if not missing:
@@ -292,23 +319,32 @@ output disagreed with the reference would show as `n/a: wrong result`.
 `◂auto` marks the variant the family name's auto pick ran (docs/selection.md)."""
 
 
+def distinct_colours(n):
+    """n colours no two alike: tab20, then tab20b and tab20c (60 in all), then evenly spaced hues."""
+    pool = [plt.get_cmap(m)(j) for m in ("tab20", "tab20b", "tab20c") for j in range(20)]
+    if n <= len(pool):
+        return pool[:n]
+    return [plt.get_cmap("hsv")(j / n) for j in range(n)]
+
+
 def plot_roof(df, path):
-    impls = ordered_impls(df)
     keys = row_keys(df)
     recs = lookup(df)
+    # Only implementations that ran somewhere in this run get a bar and a legend entry.
+    impls = [i for i in ordered_impls(df) if any(ok(recs.get((k.kernel, k.size, i))) for k in keys)]
     fig, ax = plt.subplots(figsize=(max(10, 1.6 * len(keys)), 6.5))
-    width = 0.8 / len(impls)
-    cmap = plt.get_cmap("tab20")
-    for j, i in enumerate(impls):
+    width = 0.8 / max(len(impls), 1)
+    for j, (i, colour) in enumerate(zip(impls, distinct_colours(len(impls)))):
         ys = [recs[(k.kernel, k.size, i)]["roof_frac"] * 100 if ok(recs.get((k.kernel, k.size, i))) else 0
               for k in keys]
         ax.bar([x + (j - len(impls) / 2 + 0.5) * width for x in range(len(keys))], ys, width, label=i,
-               color=cmap(j % 20))
+               color=colour)
     ax.axhline(100, color="black", lw=0.8, ls="--")
     ax.set_xticks(range(len(keys)), [f"{k.kernel}\n{k.size}" for k in keys])
+    ax.set_xlabel("kernel (shape, dtype) and grid size")
     ax.set_ylabel("% of roofline (min(FMA peak, ai x copy BW))")
     ax.set_title("Fraction of the measured roof per implementation (missing bar: did not run)")
-    ax.legend(ncol=6, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    ax.legend(ncol=6, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.17))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -361,11 +397,13 @@ def cmd_report(a):
         "Convolutions: `conv.md` (same directory).", "",
     ])
     (out / "stencils.md").write_text(md)
-    print(table(df))
-    print("\n" + not_run(df, ctx))
+    print(console_table(df))
+    print(f"(G cell-steps/s; every implementation, spread and bound: {out / 'stencils.md'})")
+    wrap = lambda text: "\n".join(textwrap.fill(line, 120, subsequent_indent="  ") for line in text.split("\n"))
+    print("\n" + wrap(not_run(df, ctx)))
     if df.attrs.get("auto"):
-        print("\nAuto pick (tuning record: " + ctx.get("tuning_record", "?") + ")\n" + auto_table(df))
-    print("\n" + ratios(df))
+        print("\n" + wrap("Auto pick (tuning record: " + ctx.get("tuning_record", "?") + ")") + "\n" + auto_table(df))
+    print("\n" + wrap(ratios(df)))
     print(f"\n[report] {out / 'stencils.md'}")
     for p in plots.values():
         print(f"[report] plot: {p}")
