@@ -143,6 +143,14 @@ TEST_F(Cli, BenchChecksAndTimesAProblem) {
     const CliResult dims = run_cli("bench -k star3d1r_f32_omp_t1 --grid 64x64 --steps 1");
     EXPECT_EQ(dims.exit_code, 1);
     EXPECT_NE(dims.output.find("3-D"), std::string::npos) << dims.output;
+    // run --json: what ran and the time, for scripts.
+    const std::string g = write_grid<float>("g.npy", 40, 30, sf_test::random_grid<float>(40 * 30, 3));
+    const CliResult js = run_cli("run -k star2d1r_f32 -i " + g + " -o " + path("g_out.npy") + " -s 5 " + coeff_flag({0.2, 0.2, 0.2, 0.2, 0.2}) + " --json");
+    ASSERT_EQ(js.exit_code, 0) << js.output;
+    const auto ran = nlohmann::json::parse(js.output);
+    EXPECT_EQ(ran["kernel"], "star2d1r_f32");
+    EXPECT_NE(stencilforge::find_variant(ran["variant"].get<std::string>()), nullptr);
+    EXPECT_EQ(ran["steps"], 5);
     const CliResult unknown = run_cli("bench -k star2d1r_f32_nope --grid 64x64");
     EXPECT_EQ(unknown.exit_code, 1);
     EXPECT_NE(unknown.output.find("star2d1r_f32_nope"), std::string::npos) << unknown.output;
@@ -202,6 +210,13 @@ TEST_F(Cli, RunConvolutionKernelsMatchTheReference) {
     const auto [y, yshape] = read("y.npy");
     EXPECT_EQ(yshape, (std::vector<std::int64_t>{2, l.out_h(), l.out_w(), 6}));
     EXPECT_LE(rel(y, ref::conv_layer(l, x, wt, bias)), 1e-5);
+
+    const CliResult js = run_cli("run -k filter2d_f32_tiled_clamp -i " + in + " -o " + path("f.npy") + " --weights " + k + " --json");
+    ASSERT_EQ(js.exit_code, 0) << js.output;
+    EXPECT_EQ(nlohmann::json::parse(js.output)["variant"], "filter2d_f32_tiled_clamp");
+    const CliResult dev = run_cli("devices --json");
+    ASSERT_EQ(dev.exit_code, 0) << dev.output;
+    EXPECT_TRUE(nlohmann::json::parse(dev.output)["host"].get<bool>());
 
     const ref::Layer dl{1, 9, 11, 8, 8, 3, 1, 1, false, true};
     const auto dw = sf_test::random_grid<float>(3 * 3 * 8, 8), dx = sf_test::random_grid<float>(9 * 11 * 8, 9);

@@ -233,7 +233,10 @@ void run_file(const RunRequest &r, std::ostream &out, std::ostream &err) {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     destination.commit(v.dtype, input.header.shape, result.get());
-    if (r.verbose) {
+    if (r.json) {
+        out << nlohmann::json{{"kernel", r.kernel}, {"variant", ran.name}, {"steps", r.steps}, {"seconds", seconds},
+                              {"output", r.out}}.dump() << "\n";
+    } else if (r.verbose) {
         char line[160];
         std::snprintf(line, sizeof line, "ran %s: %d steps in %.3f s", ran.name.c_str(), r.steps, seconds);
         out << line << (ran.name == r.kernel ? "" : " (the pick for " + r.kernel + ")") << "\n";
@@ -321,6 +324,8 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
     desc->add_option("--steps", d.steps, "A family's step count")->check(CLI::Range(0, kMaxSteps));
 
     auto *devices = app.add_subcommand("devices", "Which compute devices (host, OpenCL, CUDA) this machine has");
+    bool devices_json = false;
+    devices->add_flag("--json", devices_json, "Print them as JSON");
 
     auto *runc = app.add_subcommand("run", "Apply a kernel to a .npy grid and write the result as .npy");
     RunRequest r;
@@ -342,6 +347,7 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
     runc->add_option("-t,--threads", r.threads, "Threads (default: all cores)")->check(CLI::Range(0, 4096));
     runc->add_flag("--in-place", r.in_place, "Allow --out to name the input file (replaced when the run succeeds)");
     runc->add_flag("-v,--verbose", r.verbose, "Print the variant that ran and the time");
+    runc->add_flag("--json", r.json, "Print the variant that ran and the time as JSON");
     // Distributed runs (mpiexec -n N stencilforge run ...); ignored by one process.
     runc->add_option("--procs", r.procs, "Under mpiexec: ranks per dimension, x first (2x1); default MPI's choice");
     runc->add_option("--rank-kernels", r.rank_kernels, "Under mpiexec: one kernel per rank (same shape and dtype)")
@@ -391,7 +397,15 @@ int main(const std::vector<std::string> &args, std::ostream &out, std::ostream &
         }
         if (*list_conv) print_conv_catalog(out, as_json);
         if (*desc) describe(out, d);
-        if (*devices) out << describe_devices() << "\n";
+        if (*devices) {
+            if (devices_json) {
+                out << nlohmann::json{{"host", device_available("host")}, {"opencl", device_available("opencl")},
+                                      {"cuda", device_available("cuda")}, {"description", describe_devices()}}.dump(2)
+                    << "\n";
+            } else {
+                out << describe_devices() << "\n";
+            }
+        }
         if (*runc) run_file(r, out, err);
         if (*benchc) return bench_command(b, out);
         if (*tunec) tune_here(t, out);

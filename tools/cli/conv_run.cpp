@@ -7,6 +7,8 @@
 // the run succeeded.
 #include "run_input.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdio>
 
@@ -106,7 +108,10 @@ void run_conv_file(const ConvVariantInfo &v, const RunRequest &r, std::ostream &
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (ran != v.name) throw Error("asked for '" + v.name + "', the library ran '" + ran + "': not written");
     destination.commit(DType::f32, out_shape, result.get());
-    if (r.verbose) {
+    if (r.json) {
+        out << nlohmann::json{{"kernel", r.kernel}, {"variant", ran}, {"seconds", seconds}, {"output", r.out}}.dump()
+            << "\n";
+    } else if (r.verbose) {
         char line[200];
         std::snprintf(line, sizeof line, "ran %s in %.3f s", ran.c_str(), seconds);
         out << line << "\n";

@@ -14,7 +14,7 @@ namespace stencilforge::cli {
 struct RunRequest {
     std::string kernel, in, out, coeffs;
     int steps = 1, threads = 0;
-    bool in_place = false, verbose = false;
+    bool in_place = false, verbose = false, json = false;  // json: what ran and the time, as JSON
     // Under mpiexec only: the process grid ("2x1", x first; empty: MPI's
     // choice), one kernel per rank (empty: --kernel on all), blocks sized by
     // each rank's measured rate, steps between halo exchanges (0: the depths').
