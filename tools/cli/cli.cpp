@@ -1,11 +1,14 @@
-// The command line's subcommands: `list` prints the catalog, optionally
-// filtered by shape, dtype, engine or what runs here (`list-conv` its
-// convolution kernels), `describe` one kernel's coefficient order (a family's:
-// the pick for a grid and step count, and why), `devices` what this machine
-// has, `run` applies a kernel or a family to a .npy grid, `tune` measures the
-// candidates here and writes the tuning record the picks read. .npy files
-// hold C-order arrays of shape (ny, nx) or (nz, ny, nx): x is the last numpy
-// axis, the unit-stride dimension stencilforge expects.
+// The command line's subcommands: `list` prints the catalog (one line per
+// family; --all or a filter by shape, dtype, engine or what runs here for
+// every kernel; `list-conv` its convolution kernels), `describe` one kernel's
+// coefficient order (a family's: the pick for a grid and step count, and
+// why; a convolution's: what run takes), `devices` what this machine has,
+// `run` applies a kernel or a family to a .npy grid (convolutions:
+// conv_run.cpp; under mpiexec: distributed_run.cpp), `bench` checks and
+// times one problem (bench_command.cpp), `tune` measures the candidates here
+// and writes the tuning record the picks read. .npy grids hold C-order
+// arrays of shape (ny, nx) or (nz, ny, nx): x is the last numpy axis, the
+// unit-stride dimension stencilforge expects.
 // Every input is checked before work starts, the output is claimed (a
 // temporary file in its directory) before the compute, and it replaces the
 // destination only when complete: a failure or an interrupt leaves it as it was.
