@@ -22,7 +22,7 @@
 #include "bench_suite.h"
 #include "device.h"
 #include "stencilforge/roofline.h"
-#include "stencil_reference.h"
+#include "variant_check.h"
 #include "stencilforge/stencilforge.h"
 
 #include <benchmark/benchmark.h>
@@ -90,27 +90,6 @@ std::string check_timed_output(const VariantInfo &v, const T *in, const T *out, 
     return "";
 }
 
-// Checked on a grid no multiple of any tile; autoscheduled kernels on their
-// planned grid plus a ragged edge (they may refuse smaller ones).
-template <typename T>
-double check_against_reference(const VariantInfo &v) {
-    std::vector<std::int64_t> e = v.dims == 2 ? std::vector<std::int64_t>{67, 45} : std::vector<std::int64_t>{37, 21, 19};
-    if (!v.planned_grid.empty()) {
-        e = v.planned_grid;
-        for (auto &x : e) x += 3;
-    }
-    const std::int64_t nz = v.dims == 3 ? e[2] : 1, cells = e[0] * e[1] * nz;
-    std::mt19937 rng(11);
-    std::uniform_real_distribution<double> u(-1, 1);
-    std::vector<T> in(cells), out(cells);
-    for (auto &x : in) x = static_cast<T>(u(rng));
-    const int steps = v.depth + 1;  // a full pass and a remainder pass
-    run(v.name, ConstGridView(in.data(), v.dtype, e), GridView(out.data(), v.dtype, e), steps, coefficients(v));
-    const auto ref = reference::apply(in, e[0], e[1], nz, v.dims, v.pattern, v.radius,
-                                      coefficients(v), steps);
-    return reference::max_rel_error(out.data(), ref);
-}
-
 // Grids are reused from one benchmark to the next, so each pays neither the
 // allocation nor the page faults of a fresh 256 MiB grid.
 std::byte *grid_storage(int which, std::size_t bytes) {
@@ -152,7 +131,9 @@ void bench_variant(benchmark::State &state, const VariantInfo &v, const bench::S
         }
     };
     if (!bench::prepared(state, key, [&]() -> std::string {
-            if (const double err = check_against_reference<T>(v); !(err <= (v.tolerance > 0 ? v.tolerance : reference::tolerance<T>()))) {
+            // A full pass and a remainder on the ragged check grid (reference/variant_check.h).
+            const double err = reference::variant_error<T>(v, reference::check_grid(v), v.depth + 1, coefficients(v), 11);
+            if (!(err <= reference::contract(v))) {
                 return "wrong result: relative error " + std::to_string(err);
             }
 #pragma omp parallel for schedule(static)

@@ -9,7 +9,7 @@
 #include "stencilforge/select.h"
 #include "tuning_cache.h"
 
-#include "stencil_reference.h"
+#include "variant_check.h"
 
 #include <nlohmann/json.hpp>
 
@@ -352,21 +352,11 @@ double time_layer(const std::string &algorithm, const ConvTuningCase &c, int rep
     return median_seconds_per_call([&] { p->run(iv, ov); }, reps);
 }
 
-template <typename T>
+// Whether a candidate agrees with the reference: a full pass and a
+// remainder on the ragged check grid (reference/variant_check.h).
 bool matches_reference(const VariantInfo &v) {
-    // Ragged: no multiple of a tile or a vector; one full pass and a remainder.
-    std::vector<std::int64_t> e = v.dims == 2 ? std::vector<std::int64_t>{67, 45} : std::vector<std::int64_t>{37, 21, 19};
-    for (std::size_t d = 0; d < v.planned_grid.size(); ++d) e[d] = v.planned_grid[d] + 3;
-    const std::int64_t nz = v.dims == 3 ? e[2] : 1, cells = e[0] * e[1] * nz;
-    std::mt19937 rng(3);
-    std::uniform_real_distribution<double> u(-1, 1);
-    std::vector<T> in(cells), out(cells);
-    for (auto &x : in) x = static_cast<T>(u(rng));
-    const auto c = reference::random_weights(v.num_coefficients(), 17);
-    const int steps = v.depth + 1;
-    run(v.name, ConstGridView(in.data(), v.dtype, e), GridView(out.data(), v.dtype, e), steps, c);
-    const auto ref = reference::apply(in, e[0], e[1], nz, v.dims, v.pattern, v.radius, c, steps);
-    return reference::max_rel_error(out.data(), ref) <= (v.tolerance > 0 ? v.tolerance : reference::tolerance<T>());
+    return reference::variant_error(v, reference::check_grid(v), v.depth + 1,
+                                    reference::random_weights(v.num_coefficients(), 17), 3) <= reference::contract(v);
 }
 
 // Cell-steps per second of `v` on `grid`: runs of whole passes (at least 8
@@ -465,7 +455,7 @@ TuningRecord tune(const TuneOptions &o) {
                     break;
                 }
                 if (std::find(checked.begin(), checked.end(), v->name) == checked.end()) {
-                    const bool ok = v->dtype == DType::f32 ? matches_reference<float>(*v) : matches_reference<double>(*v);
+                    const bool ok = matches_reference(*v);
                     checked.push_back(v->name);
                     if (!ok) wrong.push_back(v->name);
                 }

@@ -8,33 +8,18 @@
 #include "bench_command.h"
 
 #include "run_input.h"
-#include "stencil_reference.h"
+#include "variant_check.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <random>
 
 namespace stencilforge::cli {
 
 namespace {
 
-template <typename T>
-double max_error(const VariantInfo &v, const std::vector<std::int64_t> &extent, int steps,
-                 const std::vector<double> &coeffs) {
-    std::int64_t cells = 1;
-    for (auto e : extent) cells *= e;
-    std::vector<T> in(cells), out(cells);
-    std::mt19937 rng(11);
-    std::uniform_real_distribution<double> u(-1, 1);
-    for (auto &x : in) x = static_cast<T>(u(rng));
-    run(v.name, ConstGridView(in.data(), v.dtype, extent), GridView(out.data(), v.dtype, extent), steps, coeffs);
-    const auto ref = reference::apply(in, extent[0], extent[1], v.dims == 3 ? extent[2] : 1, v.dims, v.pattern,
-                                      v.radius, coeffs, steps);
-    return reference::max_rel_error(out.data(), ref);
-}
 
 // The roof for `v` on `extent`, cell-steps/s: a pass moves each cell in and
 // out once (from DRAM, or the LLC when both grids fit it) for `depth` steps,
@@ -71,9 +56,8 @@ int bench_command(const BenchRequest &b, std::ostream &out) {
         std::string line = v.name + (v.name == kernel ? "" : " (the pick for " + kernel + ")") + ", " + b.grid + ", " +
                            std::to_string(b.steps) + " steps, " + std::to_string(num_threads()) + " threads:";
         if (corr) {
-            const double err = v.dtype == DType::f32 ? max_error<float>(v, extent, b.steps, coeffs)
-                                                     : max_error<double>(v, extent, b.steps, coeffs);
-            const double tol = v.tolerance > 0 ? v.tolerance : (v.dtype == DType::f32 ? 1e-5 : 1e-12);
+            const double err = reference::variant_error(v, extent, b.steps, coeffs, 11);
+            const double tol = reference::contract(v);
             const bool ok = err <= tol;
             failures += !ok;
             row["max_rel_error"] = err;
