@@ -199,11 +199,16 @@ std::optional<TuningRecord> load_tuning_record(const std::string &path, std::str
     return std::nullopt;
 }
 
-void save_tuning_record(const TuningRecord &record, const std::string &path) {
+void claim_tuning_record(const std::string &path) {
     if (path == default_record_path() && !getenv("STENCILFORGE_TUNING_RECORD")) {
         std::error_code ec;
         fs::create_directories(fs::path(path).parent_path(), ec);  // the cache directory may not exist yet
     }
+    npy::PendingFile probe(path);  // removed again on destruction; the destination is untouched
+}
+
+void save_tuning_record(const TuningRecord &record, const std::string &path) {
+    claim_tuning_record(path);
     json file = {{"format", kFormat}, {"records", json::array()}};
     npy::PendingFile destination(path);  // claims the path (or fails naming it) before anything is read
     if (auto old = read_file(path)) {

@@ -265,11 +265,7 @@ void tune_here(const TuneRequest &t, std::ostream &out) {
     o.log = [&](const std::string &line) { out << line << std::endl; };
     o.keep_going = [] { return !interrupt_flag().load(); };
     const std::string path = t.record.empty() ? tuning_record_path() : t.record;
-    if (t.record.empty()) {
-        std::error_code ec;  // the user cache directory may not exist yet
-        fs::create_directories(fs::path(path).parent_path(), ec);
-    }
-    { npy::PendingFile probe(path); }  // an unwritable destination fails now, not after the measuring
+    claim_tuning_record(path);  // an unwritable destination fails now, not after the measuring
     TuningRecord record;
     try {
         record = tune(o);

@@ -91,6 +91,10 @@ std::optional<TuningRecord> load_tuning_record(const std::string &path, std::str
 // key and keeping the others; the file is replaced whole (a temporary file
 // renamed), so a failure leaves it as it was. Throws Error naming the path.
 void save_tuning_record(const TuningRecord &record, const std::string &path);
+// Makes `path` ready for save_tuning_record(): creates the user cache
+// directory when `path` is the default record, and checks that `path` can
+// be written (an Error naming it now, not after a long measurement).
+void claim_tuning_record(const std::string &path);
 
 struct TuneOptions {
     std::vector<std::string> families;                // empty: those with tuning candidates, else every family
