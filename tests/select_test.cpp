@@ -115,6 +115,20 @@ TEST_F(Select, SaysWhyWithoutRecord) {
     EXPECT_GT(s.expected_cell_steps_per_s, 0);
 }
 
+// claim_tuning_record: an unwritable destination is an Error naming it, up
+// front; a writable one is left as it was (no file created, none left).
+TEST_F(Select, ClaimingARecordChecksItAndWritesNothing) {
+    const std::string missing = (std::filesystem::temp_directory_path() / "sf_no_such_dir" / "record.json").string();
+    try {
+        claim_tuning_record(missing);
+        ADD_FAILURE() << "no error for " << missing;
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+    }
+    claim_tuning_record(record);
+    EXPECT_FALSE(std::filesystem::exists(record));
+}
+
 TEST_F(Select, RecordIsObeyed) {
     // The record says tiled is fastest and omp_trapezoid_t8 second: the pick follows it,
     // and falls to the next measured variant the step count allows.
