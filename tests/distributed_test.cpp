@@ -60,11 +60,7 @@ std::vector<T> block_of(const sd::Decomposition &d, const std::vector<T> &global
     return out;
 }
 
-std::vector<std::int64_t> block_extent(const sd::Decomposition &d) {
-    std::vector<std::int64_t> e;
-    for (int i = 0; i < d.dims(); ++i) e.push_back(d.owned().extent(i));
-    return e;
-}
+std::vector<std::int64_t> block_extent(const sd::Decomposition &d) { return d.owned().extents(d.dims()); }
 
 // Cells of this rank's block that differ in any bit, summed over the ranks.
 template <typename T>

@@ -100,6 +100,8 @@ Decomposition::Decomposition(MPI_Comm comm, std::span<const std::int64_t> global
     MPI_Comm_rank(comm, &rank_);
     dims_ = static_cast<int>(global_extent.size());
     std::array<int, 3> procs{1, 1, 1};
+    // The thinnest block a cut dimension may have: a neighbour's halo must lie in one rank, a stencil needs 2r+1.
+    const std::int64_t thinnest = std::max<std::int64_t>({std::int64_t(halo), min_block, 1});
     collectively(comm, [&] {
         if (dims_ != 2 && dims_ != 3) {
             throw Error("a distributed grid is 2-D or 3-D; this one has " + std::to_string(dims_) + " extents");
@@ -129,7 +131,7 @@ Decomposition::Decomposition(MPI_Comm comm, std::span<const std::int64_t> global
                             " ranks; the communicator has " + std::to_string(size_));
             }
         } else {
-            procs = choose_procs(size_, dims_, global_, halo, std::max<std::int64_t>({std::int64_t(halo), min_block, 1}));
+            procs = choose_procs(size_, dims_, global_, halo, thinnest);
         }
     });
     procs_ = procs;
@@ -147,7 +149,6 @@ Decomposition::Decomposition(MPI_Comm comm, std::span<const std::int64_t> global
     const double mine[4] = {double(coords_[0]), double(coords_[1]), double(coords_[2]), options.weight};
     MPI_Allgather(mine, 4, MPI_DOUBLE, all.data(), 4, MPI_DOUBLE, cart_);
     collectively(cart_, [&] {
-        const std::int64_t thinnest = std::max<std::int64_t>({std::int64_t(halo_), min_block, 1});
         for (int d = 0; d < 3; ++d) {
             std::vector<double> w(procs_[d], 0.0);
             for (int r = 0; r < size_; ++r) w[static_cast<int>(all[r * 4 + d])] += all[r * 4 + 3];

@@ -3,6 +3,7 @@
 
 #include "stencilforge/distributed.h"
 
+#include <algorithm>
 #include <climits>
 
 namespace stencilforge::distributed {
@@ -16,6 +17,20 @@ void check_mpi(int rc, const char *call) {
 }
 
 MPI_Datatype mpi_type(DType dtype) { return dtype == DType::f32 ? MPI_FLOAT : MPI_DOUBLE; }
+
+void check_view(const Decomposition &d, int dims, const void *data, const std::array<std::int64_t, 3> &extent,
+                const std::array<std::int64_t, 3> &want, const std::string &what) {
+    if (!data) throw Error(what + " has null data");
+    bool same = dims == d.dims();
+    for (int i = 0; i < d.dims() && same; ++i) same = extent[i] == want[i];
+    if (!same) {
+        const auto first = [](const std::array<std::int64_t, 3> &e, int n) {
+            return std::vector<std::int64_t>(e.begin(), e.begin() + std::clamp(n, 0, 3));
+        };
+        throw Error(what + " is " + join_extents(first(extent, dims)) + "; it must be " + join_extents(first(want, d.dims())));
+    }
+    if (d.owned().cells() > INT_MAX) throw Error("this rank's block has more than 2^31-1 cells: use more ranks");
+}
 
 Subarray::Subarray(int dims, const std::array<std::int64_t, 3> &grid, const std::array<std::int64_t, 3> &start,
                    const std::array<std::int64_t, 3> &size, DType dtype) {

@@ -26,6 +26,14 @@ std::string join_extents(const Extents &e) {
     return s;
 }
 
+class Decomposition;
+
+// A view the caller passed for a block (or, on the root, the global grid):
+// non-null data and `want`'s extents, else an Error starting with `what`.
+// MPI counts elements in int, so a block of more than 2^31-1 cells is refused too.
+void check_view(const Decomposition &d, int dims, const void *data, const std::array<std::int64_t, 3> &extent,
+                const std::array<std::int64_t, 3> &want, const std::string &what);
+
 // A committed MPI_Type_create_subarray of a dense grid (extents x first, as
 // everywhere here; MPI is given them in C order), freed on destruction.
 class Subarray {

@@ -14,23 +14,6 @@ namespace stencilforge::distributed {
 
 namespace {
 
-std::array<std::int64_t, 3> extents3(const Box &b) { return {b.extent(0), b.extent(1), b.extent(2)}; }
-
-std::vector<std::int64_t> first(const std::array<std::int64_t, 3> &e, int dims) {
-    return std::vector<std::int64_t>(e.begin(), e.begin() + std::clamp(dims, 0, 3));
-}
-
-// A view of `want`'s extents (a block, or the global grid on the root).
-void check_view(const Decomposition &d, int dims, const void *data, const std::array<std::int64_t, 3> &extent,
-                const std::array<std::int64_t, 3> &want, const std::string &what) {
-    if (!data) throw Error(what + " has null data");
-    bool same = dims == d.dims();
-    for (int i = 0; i < d.dims() && same; ++i) same = extent[i] == want[i];
-    if (!same) throw Error(what + " is " + join_extents(first(extent, dims)) + "; it must be " + join_extents(first(want, d.dims())));
-    // MPI counts elements in int.
-    if (d.owned().cells() > INT_MAX) throw Error("this rank's block has more than 2^31-1 cells: use more ranks");
-}
-
 // Root-side subarray of every rank's block in the global grid.
 void exchange_blocks(const Decomposition &d, void *global, DType dtype, void *owned, bool to_ranks, int root) {
     std::vector<MPI_Request> requests;
@@ -46,7 +29,7 @@ void exchange_blocks(const Decomposition &d, void *global, DType dtype, void *ow
         types.reserve(d.size());
         for (int r = 0; r < d.size(); ++r) {
             const Box b = d.owned_by(r);
-            types.emplace_back(d.dims(), d.global_extent(), b.lo, extents3(b), dtype);
+            types.emplace_back(d.dims(), d.global_extent(), b.lo, b.extents(), dtype);
             requests.emplace_back();
             if (to_ranks) {
                 check_mpi(MPI_Isend(global, 1, types.back().get(), r, 0, d.comm(), &requests.back()), "MPI_Isend");
@@ -76,7 +59,7 @@ void check_global_and_block(const Decomposition &d, ConstGridView global_on_root
                        what + ": the global grid");
             if (global_on_root.dtype != owned.dtype) throw Error(what + ": the global grid's dtype is not the block's");
         }
-        check_view(d, owned.dims, owned.data, owned.extent, extents3(d.owned()), what + ": this rank's block");
+        check_view(d, owned.dims, owned.data, owned.extent, d.owned().extents(), what + ": this rank's block");
     });
 }
 
@@ -106,10 +89,12 @@ void read_block(const Decomposition &d, const std::filesystem::path &path, const
         const int dims = static_cast<int>(header.shape.size());
         for (int i = 0; i < dims; ++i) file_extent[i] = header.shape[dims - 1 - i];
         if (dims != d.dims() || file_extent != d.global_extent()) {
-            throw Error(path.string() + " holds a " + join_extents(first(file_extent, dims)) + " array; the grid is " +
-                        join_extents(first(d.global_extent(), d.dims())));
+            const auto &g = d.global_extent();
+            throw Error(path.string() + " holds a " +
+                        join_extents(std::vector<std::int64_t>(file_extent.begin(), file_extent.begin() + std::min(dims, 3))) +
+                        " array; the grid is " + join_extents(std::vector<std::int64_t>(g.begin(), g.begin() + d.dims())));
         }
-        check_view(d, owned.dims, owned.data, owned.extent, extents3(d.owned()), "read_block: this rank's block");
+        check_view(d, owned.dims, owned.data, owned.extent, d.owned().extents(), "read_block: this rank's block");
         if (owned.dtype != header.dtype) throw Error(path.string() + " holds " + to_string(header.dtype) + " data; the block is " + to_string(owned.dtype));
     });
     MPI_File file;
@@ -117,7 +102,7 @@ void read_block(const Decomposition &d, const std::filesystem::path &path, const
     int rc = MPI_File_open(d.comm(), path.c_str(), MPI_MODE_RDONLY, MPI_INFO_NULL, &file);
     collectively(d.comm(), [&] { check_mpi_io(rc, "MPI_File_open", path); });
     try {
-        const Subarray view(d.dims(), d.global_extent(), d.owned().lo, extents3(d.owned()), header.dtype);
+        const Subarray view(d.dims(), d.global_extent(), d.owned().lo, d.owned().extents(), header.dtype);
         check_mpi_io(MPI_File_set_view(file, static_cast<MPI_Offset>(header.data_offset), mpi_type(header.dtype),
                                        view.get(), "native", MPI_INFO_NULL),
                      "MPI_File_set_view", path);
@@ -158,7 +143,7 @@ PendingNpy::~PendingNpy() = default;  // rank 0's PendingFile removes an uncommi
 void PendingNpy::commit(const Decomposition &d, ConstGridView owned) {
     collectively(d.comm(), [&] {
         if (!state_->file && d.rank() == 0) throw Error("this output was already written");
-        check_view(d, owned.dims, owned.data, owned.extent, extents3(d.owned()), "the block to write");
+        check_view(d, owned.dims, owned.data, owned.extent, d.owned().extents(), "the block to write");
     });
     std::vector<std::int64_t> shape;  // numpy order
     for (int i = d.dims() - 1; i >= 0; --i) shape.push_back(d.global_extent()[i]);
@@ -172,7 +157,7 @@ void PendingNpy::commit(const Decomposition &d, ConstGridView owned) {
             check_mpi_io(MPI_File_write_at(file, 0, header.data(), static_cast<int>(header.size()), MPI_CHAR, MPI_STATUS_IGNORE),
                          "MPI_File_write_at", state_->temp);
         }
-        const Subarray view(d.dims(), d.global_extent(), d.owned().lo, extents3(d.owned()), owned.dtype);
+        const Subarray view(d.dims(), d.global_extent(), d.owned().lo, d.owned().extents(), owned.dtype);
         check_mpi_io(MPI_File_set_view(file, static_cast<MPI_Offset>(header.size()), mpi_type(owned.dtype), view.get(),
                                        "native", MPI_INFO_NULL),
                      "MPI_File_set_view", state_->temp);

@@ -97,8 +97,7 @@ void run_file_distributed(const RunRequest &r, std::ostream &out, std::ostream &
     sd::DistributedGrid grid(d, header.dtype);
     {
         std::vector<std::byte> block(static_cast<std::size_t>(d.owned().cells()) * size_of(header.dtype));
-        std::vector<std::int64_t> be;
-        for (int i = 0; i < d.dims(); ++i) be.push_back(d.owned().extent(i));
+        const std::vector<std::int64_t> be = d.owned().extents(d.dims());
         sd::read_block(d, r.in, header, GridView(block.data(), header.dtype, be));
         grid.load(ConstGridView(block.data(), header.dtype, be));
         stencil.run(grid, checked.coefficients);

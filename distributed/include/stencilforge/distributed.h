@@ -31,6 +31,12 @@ struct Box {
     std::array<std::int64_t, 3> lo{0, 0, 0}, hi{1, 1, 1};
     std::int64_t extent(int d) const { return hi[d] - lo[d]; }
     std::int64_t cells() const { return extent(0) * extent(1) * extent(2); }
+    std::array<std::int64_t, 3> extents() const { return {extent(0), extent(1), extent(2)}; }
+    // The first `dims` extents, as GridView takes them.
+    std::vector<std::int64_t> extents(int dims) const {
+        const auto e = extents();
+        return std::vector<std::int64_t>(e.begin(), e.begin() + dims);
+    }
 };
 
 // How the global grid is cut. `procs`: ranks per dimension, x first (empty:
