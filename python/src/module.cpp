@@ -135,16 +135,7 @@ nb::list list_kernels(std::optional<std::string> shape, std::optional<std::strin
 }
 
 nb::dict describe(const std::string &kernel) {
-    const sf::VariantInfo *v = sf::find_variant(kernel);
-    if (!v && sf::is_family(kernel)) {
-        for (const auto &m : sf::catalog()) {
-            if (sf::family_of(m) == kernel) {
-                v = &m;
-                break;
-            }
-        }
-    }
-    if (!v) v = &sf::require_variant(kernel);  // throws with "did you mean"
+    const sf::VariantInfo *v = &sf::representative(kernel);  // throws with "did you mean"
     nb::dict d = variant_dict(*v);
     nb::list offsets;
     for (const auto &o : v->offsets()) {

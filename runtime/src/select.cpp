@@ -248,6 +248,16 @@ Selection select_variant(std::string_view family, std::span<const std::int64_t> 
     return pick;
 }
 
+const VariantInfo &representative(std::string_view kernel) {
+    if (const VariantInfo *v = find_variant(kernel)) return *v;
+    if (is_family(kernel)) {
+        for (const auto &v : catalog()) {
+            if (family_of(v) == kernel) return v;
+        }
+    }
+    return require_variant(kernel);  // throws, with suggestions
+}
+
 const VariantInfo &resolve_kernel(std::string_view kernel, std::span<const std::int64_t> extent, int steps,
                                   std::string_view device) {
     if (const VariantInfo *v = find_variant(kernel)) return *v;

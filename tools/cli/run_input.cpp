@@ -29,16 +29,6 @@ std::vector<std::int64_t> parse_grid(const std::string &text, const std::string 
     return e;
 }
 
-// Any member of a family (for its dims, dtype and coefficients), or the variant itself.
-const VariantInfo &representative(const std::string &name) {
-    if (is_family(name)) {
-        for (const auto &v : catalog()) {
-            if (family_of(v) == name) return v;
-        }
-    }
-    return require_variant(name);
-}
-
 // "--coeffs a,b,c" strictly: every field a whole finite number (CLI11's
 // vector parsing drops empty fields and takes 1e999 as infinity).
 std::vector<double> parse_coefficients(const std::string &text) {

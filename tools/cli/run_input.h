@@ -44,8 +44,6 @@ void check_input_file(const VariantInfo &v, const npy::Header &header, const std
 
 // Extents, x first, from "4096x4096" or "256x256x128" (`option` names the flag in errors).
 std::vector<std::int64_t> parse_grid(const std::string &text, const std::string &option = "--grid");
-// Any member of a family (for its dims, dtype and coefficients), or the variant itself.
-const VariantInfo &representative(const std::string &name);
 // "--coeffs a,b,c" strictly: every field a whole finite number.
 std::vector<double> parse_coefficients(const std::string &text);
 

@@ -40,6 +40,11 @@ struct Selection {
 Selection select_variant(std::string_view family, std::span<const std::int64_t> extent, int steps,
                          std::string_view device = "host");
 
+// `kernel` itself when it names a variant, else the first catalog member of
+// the family it names: what a family's members share (dims, dtype,
+// coefficient order), without picking one. Throws Error for any other name.
+const VariantInfo &representative(std::string_view kernel);
+
 // `kernel` itself when it names a variant, else the pick of the family it names.
 const VariantInfo &resolve_kernel(std::string_view kernel, std::span<const std::int64_t> extent, int steps,
                                   std::string_view device = "host");
