@@ -232,7 +232,9 @@ TEST_F(Cli, RunConvolutionKernelsMatchTheReference) {
              {"run -k conv_direct_f32_tiled_s2 -i " + in + " -o " + path("keep.npy") + " --weights " + path("w.npy"), "holds a 3-D array; this kernel needs -i an NHWC"},
              {"run -k conv_direct_f32_tiled_s2 -i " + path("x.npy") + " -o " + path("keep.npy") + " --weights " + path("dw.npy"), "needs --weights (an HWIO"},
              {"run -k filter2d_f32_tiled_clamp -i " + in + " -o " + path("keep.npy") + " -c 1,2", "--weights, not --coeffs"},
-             {"run -k star2d1r_f32_omp_t1 -i " + in + " -o " + path("keep.npy"), "needs --coeffs"}}) {
+             {"run -k star2d1r_f32_omp_t1 -i " + in + " -o " + path("keep.npy"), "needs --coeffs"},
+             {"run -k filter2d_f32_tiled_clamp -i " + path("keep.npy") + " -o " + path("keep.npy") + " --weights " + k,
+              "is the input file; pass --in-place"}}) {
         const CliResult r = run_cli(args);
         EXPECT_EQ(r.exit_code, 1) << args;
         EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\n" << r.output;

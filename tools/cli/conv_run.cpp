@@ -43,10 +43,7 @@ Boundary boundary_of(const ConvVariantInfo &v) {
 
 void run_conv_file(const ConvVariantInfo &v, const RunRequest &r, std::ostream &out) {
     if (!r.coeffs.empty()) throw Error("'" + v.name + "' is a convolution: it takes --weights, not --coeffs");
-    std::error_code ec;
-    if (!r.in_place && std::filesystem::exists(r.out, ec) && std::filesystem::equivalent(r.in, r.out, ec)) {
-        throw Error("'" + r.out + "' is the input file; pass --in-place to replace it with the result");
-    }
+    check_output_is_not_input(r);
     const bool filter = v.family == "filter";
     const npy::Array in = read_floats(r.in, filter ? 2 : 4, filter ? 3 : 4,
                                       filter ? "-i an (H, W) or (C, H, W) image" : "-i an NHWC (N, H, W, C) tensor");

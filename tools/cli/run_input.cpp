@@ -81,11 +81,15 @@ RunInput check_run_request(const RunRequest &r) {
                     " coefficients (one per offset; `stencilforge describe " + v.name + "`), --coeffs gives " +
                     std::to_string(in.coefficients.size()));
     }
+    check_output_is_not_input(r);
+    return in;
+}
+
+void check_output_is_not_input(const RunRequest &r) {
     std::error_code ec;
     if (!r.in_place && fs::exists(r.out, ec) && fs::equivalent(r.in, r.out, ec)) {
         throw Error("'" + r.out + "' is the input file; pass --in-place to replace it with the result");
     }
-    return in;
 }
 
 bool launched_by_mpiexec() {

@@ -39,6 +39,8 @@ struct RunInput {
 // The kernel name, the coefficients (count included) and in != out unless
 // --in-place: everything checked before any file is read.
 RunInput check_run_request(const RunRequest &r);
+// --out names the input file only with --in-place (both run paths).
+void check_output_is_not_input(const RunRequest &r);
 // The input file's dims and dtype against the kernel's.
 void check_input_file(const VariantInfo &v, const npy::Header &header, const std::string &path);
 
