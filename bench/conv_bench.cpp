@@ -343,6 +343,7 @@ int main(int argc, char **argv) {
         return app.exit(e);
     }
     bench::BenchmarkArgs rest(app, argv[0]);
+    const std::string anchor_isa = anchors::hold_to_active_isa(argv);
 
     threads = bench::use_threads(threads);
 #if SF_HAVE_OPENCV
@@ -353,13 +354,14 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "[bench] FMA peak from the stencil suite of this job: %.0f GFLOP/s\n", given_peak_gflops);
     } else {
         std::fprintf(stderr, "[bench] measuring the FMA peak, %d threads\n", threads);
-        peak = measure_fma_peak(detected_cpu_isa() == CpuIsa::avx512, 5).f32_flops;
+        peak = measure_fma_peak(active_cpu_isa() == CpuIsa::avx512, 5).f32_flops;
     }
     benchmark::AddCustomContext("fma_peak_source", given_peak_gflops > 0 ? "the stencil suite of this job" : "measured by this suite");
     benchmark::AddCustomContext("threads", std::to_string(threads));
     benchmark::AddCustomContext("cpu_isa", to_string(active_cpu_isa()));
     benchmark::AddCustomContext("fma_peak_f32_GFLOPs", std::to_string(peak * 1e-9));
     benchmark::AddCustomContext("anchors", anchors::describe());
+    benchmark::AddCustomContext("anchors_isa", anchor_isa);
     benchmark::AddCustomContext("compiler", "g++ " __VERSION__);
     benchmark::AddCustomContext("halide", SF_HALIDE_VERSION);
 

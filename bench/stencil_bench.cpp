@@ -225,7 +225,7 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "[bench] measuring roofs: DRAM bandwidth (3 x 512 MiB arrays) and FMA peak, %d threads\n",
                  threads);
     const Roofs roofs{measure_bandwidth(std::size_t{1} << 29, 5),
-                      measure_fma_peak(detected_cpu_isa() == CpuIsa::avx512, 5),
+                      measure_fma_peak(active_cpu_isa() == CpuIsa::avx512, 5),
                       device_available("cuda") ? bench::measure_device_copy_bandwidth(std::size_t{1} << 30, 10) : 0};
     const auto ctx = [](const char *key, double value) { benchmark::AddCustomContext(key, std::to_string(value)); };
     benchmark::AddCustomContext("threads", std::to_string(threads));

@@ -29,4 +29,12 @@ namespace stencilforge::anchors {
 // e.g. "oneDNN 2.6.3, OpenCV 4.6.0, cuDNN 9.x"; cuDNN only where a GPU is; "none" when there are none.
 std::string describe();
 
+// Holds the CPU anchors to the ISA stencilforge's own kernels run at
+// (STENCILFORGE_CPU_ISA), so an AVX2 table compares AVX2 code with AVX2
+// code: oneDNN through dnnl::set_max_cpu_isa (before its first primitive),
+// OpenCV through OPENCV_CPU_DISABLE, which it reads only at load, so the
+// process re-executes itself once with it set. Returns what the anchors
+// were held to, for the benchmark's context. Call first thing in main.
+std::string hold_to_active_isa(char **argv);
+
 }  // namespace stencilforge::anchors
