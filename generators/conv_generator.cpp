@@ -20,15 +20,27 @@ void dense_at_zero(B &buffer) {
     for (int d = 0; d < buffer.dimensions(); ++d) buffer.dim(d).set_min(0);
 }
 
+// Fully dense: every stride the product of the extents inside it, so the
+// compiler folds index arithmetic across dimensions (a layer's weights).
+template <typename B>
+void dense_packed(B &buffer) {
+    dense_at_zero(buffer);
+    for (int d = 1; d < buffer.dimensions(); ++d) {
+        buffer.dim(d).set_stride(buffer.dim(d - 1).stride() * buffer.dim(d - 1).extent());
+    }
+}
+
 void apply_schedule(const std::string &algorithm, const std::string &schedule, ConvStages &stages, int stride,
-                    const Target &target, int tile_vectors = 0, int tile_pixels = 0, int rows_per_task = 0) {
+                    const Target &target, int tile_vectors = 0, int tile_pixels = 0, int tile_rows = 0,
+                    int rows_per_task = 0, Expr weight_block = Expr()) {
     auto &registry = schedules::conv_registry();
     auto found = registry.find(algorithm + "." + schedule);
     if (found == registry.end()) found = registry.find("any." + schedule);
     if (found == registry.end()) {
         throw CompileError("no schedule '" + schedule + "' for " + algorithm + " (no file in schedules/ registers it)");
     }
-    schedules::ConvContext ctx{stages, algorithm, stride, target, tile_vectors, tile_pixels, rows_per_task};
+    schedules::ConvContext ctx{stages,    algorithm, stride,        target,      tile_vectors,
+                               tile_pixels, tile_rows, rows_per_task, weight_block};
     found->second(ctx);
 }
 
@@ -80,10 +92,15 @@ public:
     GeneratorParam<std::string> algorithm{"algorithm", "conv_direct"};
     GeneratorParam<int> stride{"stride", 1, 1, 4};
     GeneratorParam<std::string> schedule{"schedule", "tiled"};
-    // The register tile: output-channel vectors x pixels (0: the target's default).
+    // The register tile: output-channel vectors x pixels x rows (0: the target's default).
     GeneratorParam<int> tile_vectors{"tile_vectors", 0};
     GeneratorParam<int> tile_pixels{"tile_pixels", 0};
+    GeneratorParam<int> tile_rows{"tile_rows", 0};
     GeneratorParam<int> rows_per_task{"rows_per_task", 0};
+    // The weights blocked by output channels, weights(b, ci, kx, ky, co / B)
+    // with b = co % B and B = extent 0 (the runtime packs them; zero past
+    // C_out), instead of HWIO: a register tile's weights are one stream.
+    GeneratorParam<bool> blocked_weights{"blocked_weights", false};
 
     Input<Buffer<float, 4>> *in = nullptr;   // in(c, x, y, n): NHWC
     Input<Buffer<>> *weights = nullptr;  // (co, ci, kx, ky) HWIO; depthwise: (c, kx, ky)
@@ -96,7 +113,8 @@ public:
         in = add_input<Buffer<float, 4>>("in");
         // HWIO (co, ci, kx, ky); depthwise (c, kx, ky); Winograd: the
         // transformed filters U(co, ci, i, j) of winograd_filter, C_out padded.
-        weights = add_input<Buffer<>>("weights", Float(32), algorithm.value() == "depthwise3x3" ? 3 : 4);
+        weights = add_input<Buffer<>>("weights", Float(32),
+                                      algorithm.value() == "depthwise3x3" ? 3 : blocked_weights ? 5 : 4);
         bias = add_input<Buffer<float, 1>>("bias");
         pad = add_input<int32_t>("pad");
         relu = add_input<bool>("relu");
@@ -109,7 +127,16 @@ public:
         op.channels_in = (*in).dim(0).extent();
         op.width = (*in).dim(1).extent();
         op.height = (*in).dim(2).extent();
-        op.weights = *weights;
+        Expr block;
+        if (blocked_weights) {
+            block = (*weights).dim(0).extent();
+            Var co("co"), ci("ci"), kx("kx"), ky("ky");
+            Func hwio("weights_hwio");  // the HWIO view the algorithm reads
+            hwio(co, ci, kx, ky) = (*weights)(co % block, ci, kx, ky, co / block);
+            op.weights = hwio;
+        } else {
+            op.weights = *weights;
+        }
         op.bias = *bias;
         op.channels_out = (*out).dim(0).extent();
         op.k = (*weights).dim(algorithm.value() == "depthwise3x3" ? 1 : 2).extent();  // Winograd: unused (3)
@@ -126,10 +153,11 @@ public:
         (*out)(stages.vars) = stages.output(stages.vars);
         stages.output = *out;
         dense_at_zero(*in);
-        dense_at_zero(*weights);
+        dense_packed(*weights);
         dense_at_zero(*bias);
         dense_at_zero(*out);
-        apply_schedule(a, schedule, stages, stride, get_target(), tile_vectors, tile_pixels, rows_per_task);
+        apply_schedule(a, schedule, stages, stride, get_target(), tile_vectors, tile_pixels, tile_rows, rows_per_task,
+                       block);
     }
 };
 

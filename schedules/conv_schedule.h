@@ -19,8 +19,11 @@ struct ConvContext {
     int stride;
     Halide::Target target;
     // Register-tile knobs (generator params); 0 = the target's default.
-    int tile_vectors = 0, tile_pixels = 0;
+    int tile_vectors = 0, tile_pixels = 0, tile_rows = 0;
     int rows_per_task = 0;  // output rows per parallel task (0: the schedule's default)
+    // Layers with blocked weights: the runtime's block of output channels
+    // (an extent of the weights buffer); undefined for HWIO weights.
+    Halide::Expr weight_block;
     int vector_lanes() const { return target.natural_vector_size(Halide::Float(32)); }
     // The output buffer's extent in output dimension `d`.
     Halide::Expr out_extent(int d) const { return stages.output.output_buffer().dim(d).extent(); }
@@ -36,11 +39,18 @@ struct RegisterConv {
 };
 
 // The register tile of the layer GEMMs: `channels` output channels (whole
-// vectors) by `pixels` output pixels, sized to the target's vector registers.
+// vectors) by `pixels` x `rows` output pixels, sized to the target's vector
+// registers: channels/lanes * pixels * rows accumulators, plus channels/lanes
+// weight vectors and one broadcast input, must fit the register file, or
+// LLVM shuffles and spills accumulators inside the reduction loop.
 struct RegisterTile {
-    int lanes, channels, pixels;
+    int lanes, channels, pixels, rows;
+    int accumulators() const { return channels / lanes * pixels * rows; }
 };
 RegisterTile register_tile(const ConvContext &ctx);
+// Winograd's channel GEMMs run over a flat dimension of tiles, often few
+// (4 per 7x7 image): a 1-row tile of fewer pixels.
+RegisterTile winograd_tile(const ConvContext &ctx);
 
 }  // namespace stencilforge::schedules
 

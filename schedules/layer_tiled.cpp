@@ -1,12 +1,13 @@
 // `tiled` for the direct and im2col-GEMM layers: the register-blocked GEMM
-// micro-kernel both reduce to. Tasks are (block of output rows, block of
-// output channels) pairs across cores; within a task, RegisterTile output
-// channels (whole vectors) by pixels accumulate in registers over the ci,
-// kx, ky reduction, ci innermost (unit stride in NHWC and HWIO). Each task
-// stages its input first: the zero-padded rows for `direct`, the rows'
-// im2col matrix for `im2col_gemm`.
-// Layers narrower than one tile in C_out or W_out take a predicated-vector
-// path with no register blocking.
+// micro-kernel both reduce to. Tasks are (block of output rows of one image,
+// group of 64 output channels) pairs across cores; within a task, each
+// RegisterTile block of output channels (whole vectors) runs over every
+// pixels x rows tile of the rows, accumulating in registers over the ci, kx,
+// ky reduction, ci innermost (unit stride in NHWC and HWIO). Each task
+// stages its input first, for all its channel blocks: the zero-padded rows
+// for `direct`, the rows' im2col matrix for `im2col_gemm`.
+// Layers smaller than one task in C_out, W_out or H_out take a
+// predicated-vector path with no register blocking.
 #include "conv_schedule.h"
 
 namespace stencilforge::schedules {
@@ -18,52 +19,88 @@ static void layer_tiled(ConvContext &ctx) {
     Func out = s.output, acc = s.acc;
     Var c = s.vars[0], x = s.vars[1], y = s.vars[2], n = s.vars[3];
     const RegisterTile t = register_tile(ctx);
-    Var co("co"), ci("ci"), xo("xo"), xi("xi"), yn("yn"), task("task");
-    Expr fits = ctx.out_extent(0) >= t.channels && ctx.out_extent(1) >= t.pixels;
+    // A task's output channels: whole register blocks, 64 at least, so the
+    // staged input serves several blocks (at one 8-channel AVX2 block per
+    // task, staging a 1x1 layer's rows cost as many vector moves as its FMAs).
+    const int group = std::max(t.channels, 64 / t.channels * t.channels);
+    // Rows per task: whole tiles. One tile of rows by default: more rows per
+    // task measured the same on the 28- to 224-row layers and 10-25% slower
+    // on the 7- and 14-row ones, whose last block overlaps its neighbour.
+    const int rows = ctx.rows_per_task > 0 ? std::max(1, ctx.rows_per_task / t.rows) * t.rows : t.rows;
+    Expr fits = ctx.out_extent(0) >= group && ctx.out_extent(1) >= t.pixels && ctx.out_extent(2) >= rows;
 
-    // Tasks are (block of rows of one image, channel block), rows innermost:
-    // tasks taken in order share one block of weights in cache, which
+    // Tasks are (block of rows of one image, channel group), rows innermost:
+    // tasks taken in order share one group of weights in cache, which
     // matters when the weights are large and the rows few (7x7x512). The
     // rows are split before y is fused with n: a block of the fused y-n
     // loop may wrap into the next image, and Halide then bounds the staged
     // input by every row of the image, staging all of it per task.
-    // One row per task by default: blocks of 4 rows measured the same on the
-    // 28- to 224-row layers and 10-25% slower on the 7- and 14-row ones,
-    // whose last block overlaps its neighbour (8 rows computed for 7).
-    const int rows = ctx.rows_per_task > 0 ? ctx.rows_per_task : 1;
-    Var yo("yo"), yi("yi");
-    out.split(y, yo, yi, min(rows, ctx.out_extent(2)));
     // Whole tiles, the last one in each dimension shifted back over its
-    // neighbour (recomputing a few outputs rather than branching).
-    out.specialize(fits)
-        .split(c, co, ci, t.channels)
-        .split(x, xo, xi, t.pixels)
-        .reorder(ci, xi, xo, yi, yo, n, co)
-        .fuse(yo, n, yn)
-        .fuse(yn, co, task)
-        .parallel(task)
-        .vectorize(ci, t.lanes)
-        .unroll(ci)
-        .unroll(xi);
-    out.split(c, co, ci, t.lanes, TailStrategy::GuardWithIf)
+    // neighbour (recomputing a few outputs rather than branching). Where
+    // C_out is whole register blocks and the weights are blocked by them,
+    // channel blocks start at multiples of the block (no shift), so a
+    // tile's weights are the block's contiguous stream, at constant offsets.
+    Var cg("cg"), cr("cr"), cb("cb"), ci("ci"), xo("xo"), xi("xi"), yo("yo"), yr("yr"), yt("yt"), yi("yi");
+    Var yn("yn"), task("task");
+    const Expr whole_blocks = ctx.out_extent(0) % t.channels == 0;
+    const Expr blocked = ctx.weight_block.defined() ? ctx.weight_block == t.channels : Internal::const_true();
+    const auto tile_within_task = [&](Stage stage) {
+        stage.split(x, xo, xi, t.pixels)
+            .split(y, yo, yr, rows)
+            .split(yr, yt, yi, t.rows)
+            .reorder(ci, xi, yi, xo, yt, cb, yo, n, cg)
+            .fuse(yo, n, yn)
+            .fuse(yn, cg, task)
+            .parallel(task)
+            .vectorize(ci, t.lanes)
+            .unroll(ci)
+            .unroll(xi)
+            .unroll(yi);
+    };
+    tile_within_task(out.specialize(fits && whole_blocks && blocked)
+                         .split(c, cr, ci, t.channels, TailStrategy::RoundUp)
+                         .split(cr, cg, cb, group / t.channels, TailStrategy::GuardWithIf));
+    tile_within_task(out.specialize(fits).split(c, cg, cr, group).split(cr, cb, ci, t.channels));
+    out.split(y, yo, yr, rows, TailStrategy::GuardWithIf)
+        .split(c, cb, ci, t.lanes, TailStrategy::GuardWithIf)
         .split(x, xo, xi, 1)
-        .reorder(ci, xi, xo, yi, yo, n, co)
-        .fuse(yo, n, yn)
-        .fuse(yn, co, task)
+        .reorder(ci, xi, xo, yr, cb, yo, n)
+        .fuse(yo, n, task)
         .parallel(task)
         .vectorize(ci);
 
-    std::vector<VarOrRVar> order{c, x};
+    // The tile accumulates with the reduction outside its channel vectors
+    // and pixels, ci innermost; with fewer than 16 input channels (the RGB
+    // stem) kx innermost instead: ci would run 3 iterations per (kx, ky).
+    std::vector<VarOrRVar> order{c, x, y};
     for (int d = 0; d < s.r.dimensions(); ++d) order.push_back(s.r[d]);
-    order.insert(order.end(), {y, n});
+    order.push_back(n);
     acc.compute_at(out, xo);
-    acc.specialize(fits).vectorize(c, t.lanes).unroll(c).unroll(x);
+    acc.specialize(fits).vectorize(c, t.lanes).unroll(c).unroll(x).unroll(y);
     acc.vectorize(c, t.lanes, TailStrategy::GuardWithIf);
-    acc.update().specialize(fits).reorder(order).vectorize(c, t.lanes).unroll(c).unroll(x);
-    acc.update().reorder(order).vectorize(c, t.lanes, TailStrategy::GuardWithIf);
+    const Expr c_in = s.r[0].extent();
+    const auto accumulate = [&](Stage update) {
+        if (s.r.dimensions() == 3) {
+            update.specialize(fits && c_in < 16).reorder(c, x, y, s.r[1], s.r[0], s.r[2], n).vectorize(c, t.lanes)
+                .unroll(c).unroll(x).unroll(y);
+        }
+        update.specialize(fits).reorder(order).vectorize(c, t.lanes).unroll(c).unroll(x).unroll(y);
+        update.reorder(order).vectorize(c, t.lanes, TailStrategy::GuardWithIf);
+    };
+    // Blocked weights: the block size known (B == the tile's channels), so
+    // the weights' co % B and co / B fold to lanes and the block's index.
+    if (ctx.weight_block.defined()) accumulate(acc.update().specialize(ctx.weight_block == t.channels));
+    accumulate(acc.update());
 
+    // One cache line more than C_in per staged pixel (from 256 channels): at 1024 or 2048
+    // channels the tile's 14 pixels were 4 or 8 KiB apart, all in one L1 set
+    // (12 ways), and evicted each other before their lines' 16 channels were
+    // read (res4/res5 1x1 reduce at batch 8 ran at 38-43% of the FMA peak).
     Func staged = ctx.algorithm == "conv_im2col_gemm" ? s.stage("col") : s.input;
-    staged.compute_at(out, task).vectorize(staged.args()[0], t.lanes, TailStrategy::GuardWithIf);
+    const Var channel = staged.args()[0];
+    staged.compute_at(out, task)
+        .bound_storage(channel, c_in + select(c_in >= 256, 16, 0))
+        .vectorize(channel, t.lanes, TailStrategy::GuardWithIf);
 }
 
 SF_REGISTER_CONV_SCHEDULE(conv_direct, tiled, layer_tiled);

@@ -19,7 +19,7 @@ static void winograd_tiled(ConvContext &ctx) {
     Func out = s.output, M = s.acc;
     Var c = s.vars[0], x = s.vars[1], y = s.vars[2], n = s.vars[3];
     const int m = s.tile;
-    const RegisterTile t = register_tile(ctx);
+    const RegisterTile t = winograd_tile(ctx);
     const auto guard = TailStrategy::GuardWithIf;
     Var tx("tx"), px("px"), ty("ty"), py("py");
     out.split(x, tx, px, m, guard)

@@ -209,7 +209,12 @@ TEST_P(LayerVariant, MatchesReference) {
     };
     // C_in/C_out off the vector width, W_out off the 7-pixel tile and the
     // Winograd tiles, one shape above the register tile (70 x 17), N > 1.
-    const Shape shapes[] = {{1, 9, 11, 5, 7}, {2, 13, 17, 19, 70}, {1, 8, 8, 16, 64}, {1, 3, 4, 2, 3}};
+    // The tiled layers' paths: whole channel blocks of blocked weights with
+    // a partial last group of 64 (96 = 3 x 32, 6 x 16), the RGB stem's
+    // kx-inner order (3 channels), and the padded staging from 256 input
+    // channels (257), each on a width and height off the tile.
+    const Shape shapes[] = {{1, 9, 11, 5, 7},  {2, 13, 17, 19, 70}, {1, 8, 8, 16, 64},
+                            {1, 3, 4, 2, 3},   {2, 10, 9, 3, 96},   {1, 7, 9, 257, 128}};
     int runs = 0, seed = 1;
     double worst = 0;
     for (Shape s : shapes) {

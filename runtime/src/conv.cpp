@@ -5,6 +5,7 @@
 #include "halide_call.h"
 #include "stencilforge/devices.h"
 #include "stencilforge/conv.h"
+#include "stencilforge/cpu.h"
 #include "stencilforge/tuning.h"
 
 #include "HalideBuffer.h"
@@ -218,6 +219,27 @@ struct LayerPlan {
 
 namespace {
 
+// The output channels of the layer schedule's register tile at the ISA the
+// kernel dispatches to (schedules/registry.cpp, register_tile: 2 vectors of
+// 16 lanes on AVX-512, of 8 on AVX2). The kernel is right for any block and
+// fast for this one: its tile then reads one contiguous stream of weights.
+int weight_block() { return active_cpu_isa() == CpuIsa::avx512 ? 32 : 16; }
+
+// HWIO weights(co, ci, kx, ky) (co fastest) as blocked(b, ci, kx, ky, co / B),
+// b = co % B fastest, zero past C_out.
+std::vector<float> block_weights(std::span<const float> hwio, int c_in, int c_out, int k, int block) {
+    const int blocks = (c_out + block - 1) / block;
+    std::vector<float> out(count({block, c_in, k, k, blocks}), 0.0f);
+    const std::size_t taps = count({c_in, k, k});  // (ci, kx, ky), ci fastest: the same order in both
+    for (std::size_t tap = 0; tap < taps; ++tap) {
+        const float *row = hwio.data() + tap * c_out;
+        for (int co = 0; co < c_out; ++co) {
+            out[(static_cast<std::size_t>(co / block) * taps + tap) * block + co % block] = row[co];
+        }
+    }
+    return out;
+}
+
 LayerPlan make_plan(const detail::ConvEntry &e, int c_in, int c_out, std::span<const float> weights,
                     std::span<const float> bias, const LayerParams &l, bool own) {
     const ConvVariantInfo &v = e.info;
@@ -269,6 +291,13 @@ LayerPlan make_plan(const detail::ConvEntry &e, int c_in, int c_out, std::span<c
         p.owned_weights = std::move(u);
         p.weights = p.owned_weights;
         p.weight_dims = {c_pad, c_in, tile, tile};
+        if (own) p.given_weights = p.weights;
+    }
+    if (e.blocked_weights) {
+        const int block = weight_block();
+        p.owned_weights = block_weights(p.weights, c_in, c_out, l.kernel, block);
+        p.weights = p.owned_weights;
+        p.weight_dims = {block, c_in, l.kernel, l.kernel, (c_out + block - 1) / block};
         if (own) p.given_weights = p.weights;
     }
     return p;

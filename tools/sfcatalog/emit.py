@@ -133,6 +133,8 @@ def conv_table(cat):
         if v.winograd_m:
             includes.append(f'#include "{v.name}_filter.h"')
             transform = f", .winograd_filter = &stencilforge::kernels::{v.name}_filter"
+        if v.blocked_weights:
+            transform += ", .blocked_weights = true"
         info = ", ".join([
             cpp_string(v.name), cpp_string(v.algorithm), cpp_string(v.family), cpp_string(v.schedule),
             cpp_string(v.boundary), str(v.stride), "{" + ", ".join(map(str, v.kernel_sizes)) + "}", repr(v.tolerance),
@@ -238,9 +240,11 @@ def variants_cmake(cat, out_dir, units=None):
         key = generator_key(v.schedule_source)
         sources.setdefault(key, v.schedule_source)
         family = "conv_filter" if v.family == "filter" else "conv_layer"
-        extra = f"boundary={v.boundary}" if v.family == "filter" else f"stride={v.stride}"
+        extra = [f"boundary={v.boundary}"] if v.family == "filter" else [f"stride={v.stride}"]
+        if v.blocked_weights:
+            extra.append("blocked_weights=true")
         libs.append((v.name, family, key, v.device,
-                     [f"algorithm={v.algorithm}", f"schedule={v.base_schedule}", extra], ""))
+                     [f"algorithm={v.algorithm}", f"schedule={v.base_schedule}", *extra], ""))
         if v.winograd_m:
             libs.append((f"{v.name}_filter", "winograd_filter", key, "host",
                          [f"m={v.winograd_m}", f"schedule={v.schedule}"], ""))

@@ -36,7 +36,7 @@ SKIP_KEYS = {"dims", "dtype", "depth", "why"}
 CONV_KEYS = {"comment", "dtypes", "devices", "algorithms"}
 ALGO_KEYS = {"algorithm", "family", "tolerance", "tolerances", "boundaries", "strides", "kernel_sizes",
              "schedules", "gpu_schedules", "engine", "devices", "description", "schedule_sources", "signature",
-             "kernel_arguments", "winograd_m"}
+             "kernel_arguments", "winograd_m", "blocked_weights"}
 SIGNATURES = ("filter2d", "sepfilter", "layer")
 FAMILIES = ("filter", "layer", "depthwise")
 
@@ -110,6 +110,7 @@ class ConvVariant:
     schedule_source: str   # Halide: the schedules/ file that registers <algorithm>.<schedule>
     kernel_argument: str   # hand-written: the kernel template's argument (smem, tf32, ...)
     winograd_m: int        # Winograd F(m x m, 3 x 3): its filter transform is a kernel of its own; 0 otherwise
+    blocked_weights: bool = False  # the kernel reads weights repacked into blocks of output channels
 
 
 @dataclass
@@ -576,6 +577,10 @@ def _expand_conv(conv, root):
         sources = _get(a, "schedule_sources", "dict", where, {}, required=False)
         arguments = _get(a, "kernel_arguments", "dict", where, {}, required=False)
         m = _get(a, "winograd_m", "int", where, 0, required=False)
+        blocked = _get(a, "blocked_weights", "list", where, [], required=False)
+        for s in blocked:
+            if s not in host or engine != "halide" or signature != "layer":
+                _fail(where, f"blocked_weights '{s}' is not one of its host Halide layer schedules")
         if bool(boundaries) == bool(strides):
             _fail(where, "a conv row varies by boundaries (filters) or strides (layers): exactly one of them")
         for s in list(tolerances) + list(sources) + list(arguments):
@@ -611,5 +616,6 @@ def _expand_conv(conv, root):
                         kernel_sizes=tuple(sizes), dtype=dtype, tolerance=float(tol),
                         description=description,
                         signature=signature, schedule_source=sources.get(s, ""),
-                        kernel_argument=arguments.get(s, ""), winograd_m=m))
+                        kernel_argument=arguments.get(s, ""), winograd_m=m,
+                        blocked_weights=device == "host" and s in blocked))
     return out
