@@ -358,16 +358,19 @@ std::string run_plan(const LayerPlan &p, const ConstTensorView &in, const Tensor
 
 // docs/conv.md, "Which algorithm runs": "auto" takes the fastest algorithm
 // this machine's tuning record measured for the layer class (tuning.h), else
-// the rule below, from the benchmark. Direct led on the stem (7x7 over 3 channels: the im2col lowering
-// copies 147 floats per pixel) by 1.23-1.39x; the im2col GEMM led on 20 of the
-// other 26 layer x batch rows, mostly by under 10%. The rule must not depend
-// on the image size (a PreparedConv2d has none), so Winograd, fastest on the
-// large 3x3 layers but 0.2-0.4x the GEMM on small images, is never picked.
+// the rule below, from the benchmark (2026-12-01, Zen 5, one run per ISA):
+// direct led on 12 of the 14 ResNet-50 layers at batch 1 and 8 with AVX-512,
+// and was within 3% of the im2col GEMM where that led; the GEMM led on the
+// stride-2 1x1 projection by 1.17-1.45x (direct reads every other pixel of
+// the staged rows). The rule must not depend on the image size (a
+// PreparedConv2d has none), and Winograd F(4x4), 1.04-1.27x direct on the
+// 56- and 28-wide 3x3 layers with AVX2 but 0.25-0.65x on the 7- and 14-wide
+// ones, has a looser contract (5e-5): it is asked for by name.
 std::string auto_algorithm(const LayerParams &layer, int c_in, int c_out, int height, int width) {
     if (std::string tuned = tuned_conv_algorithm(layer.kernel, layer.stride, c_in, c_out, height, width); !tuned.empty()) {
         return tuned;
     }
-    return layer.kernel >= 7 || c_in < 16 ? "conv_direct" : "conv_im2col_gemm";
+    return layer.kernel == 1 && layer.stride > 1 ? "conv_im2col_gemm" : "conv_direct";
 }
 
 }  // namespace
