@@ -320,13 +320,20 @@ TEST(LayerAuto, AutoPicksAVariantThatMatches) {
     const auto in = random_floats(10 * 12 * 8, 1), weights = random_floats(9 * 8 * 16, 2);
     std::vector<float> out(10 * 12 * 16);
     const std::string ran = conv2d({in.data(), 1, 10, 12, 8}, weights, {}, {3, 1, 1, false}, {out.data(), 1, 10, 12, 16});
-    EXPECT_EQ(ran, "conv_direct_f32_tiled_s1");  // docs/conv.md's rule: C_in < 16 runs direct
+    EXPECT_EQ(ran, "conv_direct_f32_tiled_s1");  // docs/conv.md's rule: direct
     EXPECT_LE(sf_test::max_rel_error(out, ref::conv_layer(l, in, weights, {})), 1e-5) << ran;
     ref::Layer wide{1, 10, 12, 32, 16, 3, 1, 1, false, false};
     const auto in32 = random_floats(10 * 12 * 32, 3), w32 = random_floats(9 * 32 * 16, 4);
     EXPECT_EQ(conv2d({in32.data(), 1, 10, 12, 32}, w32, {}, {3, 1, 1, false}, {out.data(), 1, 10, 12, 16}),
-              "conv_im2col_gemm_f32_tiled_s1");  // and wider 3x3 layers the im2col GEMM
+              "conv_direct_f32_tiled_s1");  // wider 3x3 layers too
     EXPECT_LE(sf_test::max_rel_error(out, ref::conv_layer(wide, in32, w32, {})), 1e-5);
+    // but a 1x1 at stride 2 (a projection shortcut) the im2col GEMM
+    ref::Layer projection{1, 10, 12, 32, 16, 1, 2, 0, false, false};
+    const auto w1 = random_floats(32 * 16, 5);
+    std::vector<float> out1(5 * 6 * 16);
+    EXPECT_EQ(conv2d({in32.data(), 1, 10, 12, 32}, w1, {}, {1, 2, 0, false}, {out1.data(), 1, 5, 6, 16}),
+              "conv_im2col_gemm_f32_tiled_s2");
+    EXPECT_LE(sf_test::max_rel_error(out1, ref::conv_layer(projection, in32, w1, {})), 1e-5);
     ::unsetenv("STENCILFORGE_TUNING_RECORD");
 }
 
@@ -349,16 +356,17 @@ TEST(LayerAuto, FollowsTheTuningRecordWithinTheContract) {
               "conv_winograd_f2x2_f32_tiled_s1");
     EXPECT_LE(sf_test::max_rel_error(out, ref::conv_layer(wide, in, w, {})), 1e-5);
     EXPECT_EQ(PreparedConv2d(32, 16, w, {}, {3, 1, 1, false}).variant(), "conv_winograd_f2x2_f32_tiled_s1");
-    // No entry of that K and stride: the rule (1x1 over 32 channels: the im2col GEMM).
+    // No entry of that K and stride: the rule (a strided 1x1: the im2col GEMM).
     const auto w1 = random_floats(32 * 16, 5);
-    EXPECT_EQ(conv2d({in.data(), 1, 10, 12, 32}, w1, {}, {1, 1, 0, false}, {out.data(), 1, 10, 12, 16}),
-              "conv_im2col_gemm_f32_tiled_s1");
-    // A record for another machine is ignored: the rule again.
+    std::vector<float> out1(5 * 6 * 16);
+    EXPECT_EQ(conv2d({in.data(), 1, 10, 12, 32}, w1, {}, {1, 2, 0, false}, {out1.data(), 1, 5, 6, 16}),
+              "conv_im2col_gemm_f32_tiled_s2");
+    // A record for another machine is ignored: the rule again (direct).
     r.key.cpu = "another CPU";
     std::filesystem::remove(path);
     save_tuning_record(r, path);
     EXPECT_EQ(conv2d({in.data(), 1, 10, 12, 32}, w, {}, {3, 1, 1, false}, {out.data(), 1, 10, 12, 16}),
-              "conv_im2col_gemm_f32_tiled_s1");
+              "conv_direct_f32_tiled_s1");
     std::filesystem::remove(path);
     ::unsetenv("STENCILFORGE_TUNING_RECORD");
 }
