@@ -61,6 +61,31 @@ static void layer_tiled(ConvContext &ctx) {
             .unroll(xi)
             .unroll(yi);
     };
+    // The 7-wide layers where the tile's pixels do not divide the
+    // width (AVX2's 3: 9 columns computed for 7): one vector of channels x 7
+    // x 2 (14 accumulators + 1 + 1 of 16 registers), in two halves of each
+    // weight block so the blocks stay aligned.
+    const RegisterTile t7{t.lanes, t.lanes, 7, t.rows};
+    if (t.pixels != t7.pixels && t.channels == 2 * t7.channels) {
+        Var ch("ch");
+        const Expr seven_wide = ctx.out_extent(1) % 7 == 0 && ctx.out_extent(1) % t.pixels != 0 &&
+                                ctx.out_extent(1) <= 7;
+        out.specialize(fits && seven_wide && whole_blocks && blocked)
+            .split(c, cr, ch, t.channels, TailStrategy::RoundUp)
+            .split(ch, ch, ci, t7.channels)
+            .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf)
+            .split(x, xo, xi, t7.pixels)
+            .split(y, yo, yr, rows)
+            .split(yr, yt, yi, t7.rows)
+            .reorder(ci, xi, yi, xo, yt, ch, cb, yo, n, cg)
+            .fuse(yo, n, yn)
+            .fuse(yn, cg, task)
+            .parallel(task)
+            .vectorize(ci, t.lanes)
+            .unroll(ci)
+            .unroll(xi)
+            .unroll(yi);
+    }
     tile_within_task(out.specialize(fits && whole_blocks && blocked)
                          .split(c, cr, ci, t.channels, TailStrategy::RoundUp)
                          .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf));
