@@ -237,7 +237,8 @@ def main():
         f"- run: {ctx.get('date', '?')}, raw results `{Path(a.json).name}`",
         f"- CPU: {ctx.get('cpu_model', '?')}, {ctx.get('num_cpus', '?')} hardware threads; threads used "
         f"(Halide, OpenMP/oneDNN, OpenCV): {ctx.get('threads', '?')}; kernel ISA {ctx.get('cpu_isa', '?')}",
-        f"- compiler: {ctx.get('compiler', '?')}; Halide {ctx.get('halide', '?')}; anchors: {ctx.get('anchors', '?')}",
+        f"- compiler: {ctx.get('compiler', '?')}; Halide {ctx.get('halide', '?')}; anchors: {ctx.get('anchors', '?')}"
+        f" (held to: {ctx.get('anchors_isa', 'not recorded')})",
         f"- measured FMA peak (f32, all threads): {peak:.0f} GFLOP/s", "",
         "Cells: median GFLOP/s over the repetitions, counting 2 FLOP per multiply-add of the direct "
         "convolution for every algorithm (Winograd does fewer real multiplies, so its number is an effective "
