@@ -103,6 +103,15 @@ class RealCatalog(unittest.TestCase):
         self.assertEqual(v.efficiency[1], tuple(row(CATALOG, "omp_trapezoid")["model"]["efficiency"]["avx512"]["3"]))
         self.assertEqual(cat.find("star3d1r_f32_cuda_hw_smem_t1").efficiency, ((0.0, 0.0), (0.0, 0.0)))  # no model
 
+    def test_blocked_weights_reach_the_table_and_the_generator(self):
+        cat = sfcatalog.load()
+        tiled = cat.find_conv("conv_direct_f32_tiled_s1")
+        self.assertTrue(tiled.blocked_weights)
+        self.assertFalse(cat.find_conv("conv_direct_f32_naive_s1").blocked_weights)  # HWIO unless the row says so
+        self.assertFalse(cat.find_conv("conv_direct_f32_cuda_gpu_tiled_s1").blocked_weights)  # host schedules only
+        self.assertIn(".blocked_weights = true", emit.conv_table(cat))
+        self.assertIn("blocked_weights=true", emit.variants_cmake(cat, "/tmp/x"))
+
     def test_store_kind_reaches_the_table(self):
         cat = sfcatalog.load()
         self.assertTrue(cat.find("star2d1r_f32_omp_stream_t1").nontemporal)
@@ -120,6 +129,12 @@ class Refusals(unittest.TestCase):
     def test_store_kind(self):
         self.refuses(lambda d: row(d, "omp").update(stores="streaming"), "stores 'streaming' is not")
         self.refuses(lambda d: row(d, "gpu_tiled").update(stores="nontemporal"), "must run on the host only")
+
+    def test_blocked_weights_name_host_layer_schedules(self):
+        self.refuses(lambda d: d["conv"]["algorithms"][3].update(blocked_weights=["gpu_tiled"]),
+                     "blocked_weights 'gpu_tiled' is not one of its host Halide layer schedules")
+        self.refuses(lambda d: d["conv"]["algorithms"][0].update(blocked_weights=["tiled"]),
+                     "blocked_weights 'tiled' is not one of its host Halide layer schedules")
 
     def test_unknown_key(self):
         self.refuses(lambda d: row(d, "tiled").update(tile_xx=4), "implementation", "unknown key(s) tile_xx")
