@@ -45,7 +45,6 @@ struct RegisterConv {
 // LLVM shuffles and spills accumulators inside the reduction loop.
 struct RegisterTile {
     int lanes, channels, pixels, rows;
-    int accumulators() const { return channels / lanes * pixels * rows; }
 };
 RegisterTile register_tile(const ConvContext &ctx);
 // Winograd's channel GEMMs run over a flat dimension of tiles, often few

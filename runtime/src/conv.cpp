@@ -268,16 +268,24 @@ LayerPlan make_plan(const detail::ConvEntry &e, int c_in, int c_out, std::span<c
     p.given_weights = weights;
     p.weights = weights;
     p.bias = bias;
-    if (own) {
-        p.owned_weights.assign(weights.begin(), weights.end());
-        p.weights = p.given_weights = p.owned_weights;
-    }
+    p.weight_dims = depthwise ? std::vector<int>{c_in, 3, 3} : std::vector<int>{c_out, c_in, l.kernel, l.kernel};
+    // The kernel's own form of the weights, owned by the plan: what it
+    // reads, and (a PreparedConv2d's copy) what the overlap check guards.
+    const auto take = [&](std::vector<float> w, std::vector<int> dims) {
+        p.owned_weights = std::move(w);
+        p.weights = p.owned_weights;
+        p.weight_dims = std::move(dims);
+        if (own) p.given_weights = p.weights;
+    };
+    // A transformed form is a copy already: the caller's weights are copied
+    // only when the kernel reads them as they are.
+    const bool transformed = e.winograd_filter || e.blocked_weights;
+    if (own && !transformed) take({weights.begin(), weights.end()}, p.weight_dims);
     if (own || bias.empty()) {
         p.owned_bias.assign(c_out, 0.0f);
         std::copy(bias.begin(), bias.end(), p.owned_bias.begin());
         p.bias = p.owned_bias;
     }
-    p.weight_dims = depthwise ? std::vector<int>{c_in, 3, 3} : std::vector<int>{c_out, c_in, l.kernel, l.kernel};
     if (e.winograd_filter) {
         // U(co, ci, i, j) with C_out rounded up to whole register tiles (64
         // channels covers AVX-512 and AVX2): the layer reads zero filters there.
@@ -288,17 +296,12 @@ LayerPlan make_plan(const detail::ConvEntry &e, int c_in, int c_out, std::span<c
         Buffer<float> ub(u.data(), c_pad, c_in, tile, tile);
         detail::prepare_halide_call();
         check_result(e.winograd_filter(w.raw_buffer(), ub.raw_buffer()), v);
-        p.owned_weights = std::move(u);
-        p.weights = p.owned_weights;
-        p.weight_dims = {c_pad, c_in, tile, tile};
-        if (own) p.given_weights = p.weights;
+        take(std::move(u), {c_pad, c_in, tile, tile});
     }
     if (e.blocked_weights) {
         const int block = weight_block();
-        p.owned_weights = block_weights(p.weights, c_in, c_out, l.kernel, block);
-        p.weights = p.owned_weights;
-        p.weight_dims = {block, c_in, l.kernel, l.kernel, (c_out + block - 1) / block};
-        if (own) p.given_weights = p.weights;
+        take(block_weights(p.weights, c_in, c_out, l.kernel, block),
+             {block, c_in, l.kernel, l.kernel, (c_out + block - 1) / block});
     }
     return p;
 }

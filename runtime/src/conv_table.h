@@ -26,7 +26,7 @@ struct ConvEntry {
     SepFilterFn sepfilter = nullptr;
     LayerFn layer = nullptr;
     WinogradFilterFn winograd_filter = nullptr;  // Winograd layers: their weights go through this first
-    bool blocked_weights = false;  // the kernel reads weights blocked by output channels (pack_layer_weights)
+    bool blocked_weights = false;  // the kernel reads weights blocked by output channels (conv.cpp's block_weights)
 };
 
 const std::vector<ConvEntry> &conv_table();
