@@ -9,10 +9,13 @@
 #include "stencilforge/distributed.h"
 #include "stencilforge/stencilforge.h"
 
+#include "cli/run_input.h"
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -24,6 +27,22 @@ namespace sd = stencilforge::distributed;
 namespace {
 
 double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+// "--case variant[:period]": the period a whole number from 0 (0: the
+// variant's depth) to 4096.
+std::pair<std::string, int> parse_case(const std::string &text) {
+    const std::size_t colon = text.find(':');
+    const std::string variant = text.substr(0, colon);
+    if (variant.empty()) throw sf::Error("--case '" + text + "' names no variant");
+    if (colon == std::string::npos) return {variant, 0};
+    int period = -1;
+    const char *first = text.data() + colon + 1, *last = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(first, last, period);
+    if (ec != std::errc() || ptr != last || first == last || period < 0 || period > 4096) {
+        throw sf::Error("--case '" + text + "': the period after ':' must be a whole number from 0 to 4096");
+    }
+    return {variant, period};
+}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -62,9 +81,9 @@ int main(int argc, char **argv) {
     int steps = 64, reps = 3, threads = 1;
     bool single = false, no_overlap = false, pingpong = false;
     app.add_option("--grid", grid_text, "Global grid, x first");
-    app.add_option("--steps", steps, "Steps per timed run");
-    app.add_option("--reps", reps, "Timed repetitions (the median counts)");
-    app.add_option("--threads", threads, "Threads per rank");
+    app.add_option("--steps", steps, "Steps per timed run")->check(CLI::Range(1, 1 << 20));
+    app.add_option("--reps", reps, "Timed repetitions (the median counts)")->check(CLI::Range(1, 10000));
+    app.add_option("--threads", threads, "Threads per rank")->check(CLI::Range(1, 1024));
     app.add_option("--case", cases, "variant[:period] (period 0: the variant's depth)")->required();
     app.add_flag("--single", single, "Time the one-process run (no decomposition); one rank only");
     app.add_flag("--no-overlap", no_overlap, "Exchange, then update the whole block");
@@ -78,17 +97,19 @@ int main(int argc, char **argv) {
         MPI_Finalize();
         return rc;
     }
-    std::vector<std::int64_t> extent;
-    for (std::size_t start = 0; start <= grid_text.size();) {
-        const std::size_t end = std::min(grid_text.find('x', start), grid_text.size());
-        extent.push_back(std::stoll(grid_text.substr(start, end - start)));
-        start = end + 1;
-    }
-    sf::set_num_threads(threads);
-    std::ofstream json;
-    if (rank == 0 && !out_path.empty()) json.open(out_path, std::ios::app);
     int status = 0;
     try {
+        // The CLI's strict parsers: a malformed grid or period is an error
+        // naming the option, on every rank, before any rank allocates.
+        const std::vector<std::int64_t> extent = sf::cli::parse_grid(grid_text);
+        std::vector<std::pair<std::string, int>> runs;
+        for (const std::string &c : cases) runs.push_back(parse_case(c));
+        sf::set_num_threads(threads);
+        std::ofstream json;
+        if (rank == 0 && !out_path.empty()) {
+            json.open(out_path, std::ios::app);
+            if (!json) throw sf::Error("--json '" + out_path + "' cannot be opened for appending");
+        }
         if (pingpong && size >= 2) {
             const double lat = ping_pong(8, 2000), big = ping_pong(std::size_t(8) << 20, 20);
             if (rank == 0) {
@@ -96,9 +117,7 @@ int main(int argc, char **argv) {
                 if (json) json << nlohmann::json{{"ping_pong_latency_s", lat}, {"ping_pong_bandwidth_Bps", 8.0 * (1 << 20) / big}, {"label", label}}.dump() << "\n";
             }
         }
-        for (const std::string &c : cases) {
-            const std::string variant = c.substr(0, c.find(':'));
-            const int period = c.find(':') == std::string::npos ? 0 : std::stoi(c.substr(c.find(':') + 1));
+        for (const auto &[variant, period] : runs) {
             const sf::VariantInfo &v = sf::require_variant(variant);
             std::vector<double> coeffs(v.num_coefficients(), 1.0 / v.num_coefficients());
             std::vector<double> times;
