@@ -50,12 +50,13 @@ static void layer_tiled(ConvContext &ctx) {
     const Expr blocked = ctx.weight_block.defined() ? ctx.weight_block == t.channels : Internal::const_true();
     // Within a task: the channel blocks (outermost first in `blocks`), then
     // the tile's rows and pixels, then the tile itself.
-    const auto tile_within_task = [&](Stage stage, const RegisterTile &tile, std::vector<VarOrRVar> blocks) {
+    const auto tile_within_task = [&](Stage stage, const RegisterTile &tile, std::vector<VarOrRVar> blocks,
+                                      Expr task_rows) {
         std::vector<VarOrRVar> order{ci, xi, yi, xo, yt};
         order.insert(order.end(), blocks.rbegin(), blocks.rend());
         order.insert(order.end(), {yo, n, cg});
         stage.split(x, xo, xi, tile.pixels)
-            .split(y, yo, yr, rows)
+            .split(y, yo, yr, task_rows)
             .split(yr, yt, yi, tile.rows)
             .reorder(order)
             .fuse(yo, n, yn)
@@ -73,6 +74,24 @@ static void layer_tiled(ConvContext &ctx) {
     // 1.03-1.17x the 2 x 3 x 2 tile in quiet runs; this VM's run-to-run
     // spread is about 10%, so the gain is small, not certain.
     const RegisterTile t7{t.lanes, t.lanes, 7, t.rows};
+    // Images of few rows that the tile's rows do not divide (res5's 7 rows
+    // in 2-row tiles: 8 rows computed for 7, 12.5% of the FMAs) take one
+    // row of 7 pixels of the tile's channels, every row in one task, so the
+    // block's weights (590 KB on res5_3x3 with AVX-512) serve all the rows
+    // from L2. Widths a multiple of 7 only: no column recomputed either.
+    // On res5 with AVX-512 it measured 1.05-1.12x the 2-row tile (best of 5
+    // alternating runs). Not with AVX2's tiles: 2 x 7 x 1 needs 17 of 16
+    // registers and measured 0.65-0.85x the 7-wide 2-row branch below, and
+    // that branch with every row in one task was no better (0.75-1.2x).
+    const RegisterTile t_row{t.lanes, t.channels, 7, 1};
+    const Expr short_rows = ctx.out_extent(2) < 16 && ctx.out_extent(2) % t.rows != 0 &&
+                            ctx.out_extent(1) % t_row.pixels == 0 && ctx.out_extent(0) >= t.channels;
+    if (t.rows > 1 && t.pixels == t_row.pixels) {
+        tile_within_task(out.specialize(short_rows && whole_blocks && blocked)
+                             .split(c, cr, ci, t.channels, TailStrategy::RoundUp)
+                             .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf),
+                         t_row, {cb}, ctx.out_extent(2));
+    }
     if (t.pixels != t7.pixels && t.channels == 2 * t7.channels) {
         Var half("half"), block("block");
         const Expr seven_wide = ctx.out_extent(1) == 7;
@@ -80,13 +99,13 @@ static void layer_tiled(ConvContext &ctx) {
                              .split(c, cr, block, t.channels, TailStrategy::RoundUp)
                              .split(block, half, ci, t7.channels)
                              .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf),
-                         t7, {cb, half});
+                         t7, {cb, half}, rows);
     }
     tile_within_task(out.specialize(fits && whole_blocks && blocked)
                          .split(c, cr, ci, t.channels, TailStrategy::RoundUp)
                          .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf),
-                     t, {cb});
-    tile_within_task(out.specialize(fits).split(c, cg, cr, group).split(cr, cb, ci, t.channels), t, {cb});
+                     t, {cb}, rows);
+    tile_within_task(out.specialize(fits).split(c, cg, cr, group).split(cr, cb, ci, t.channels), t, {cb}, rows);
     out.split(y, yo, yr, rows, TailStrategy::GuardWithIf)
         .split(c, cb, ci, t.lanes, TailStrategy::GuardWithIf)
         .split(x, xo, xi, 1)
