@@ -32,7 +32,7 @@ void dense_packed(B &buffer) {
 
 void apply_schedule(const std::string &algorithm, const std::string &schedule, ConvStages &stages, int stride,
                     const Target &target, int tile_vectors = 0, int tile_pixels = 0, int tile_rows = 0,
-                    int rows_per_task = 0, Expr weight_block = Expr()) {
+                    int rows_per_task = 0, Expr weight_block = Expr(), int tile_channels = 0) {
     auto &registry = schedules::conv_registry();
     auto found = registry.find(algorithm + "." + schedule);
     if (found == registry.end()) found = registry.find("any." + schedule);
@@ -40,7 +40,7 @@ void apply_schedule(const std::string &algorithm, const std::string &schedule, C
         throw CompileError("no schedule '" + schedule + "' for " + algorithm + " (no file in schedules/ registers it)");
     }
     schedules::ConvContext ctx{stages,    algorithm, stride,        target,      tile_vectors,
-                               tile_pixels, tile_rows, rows_per_task, weight_block};
+                               tile_pixels, tile_rows, rows_per_task, weight_block, tile_channels};
     found->second(ctx);
 }
 
@@ -100,7 +100,12 @@ public:
     // The weights blocked by output channels, weights(b, ci, kx, ky, co / B)
     // with b = co % B and B = extent 0 (the runtime packs them; zero past
     // C_out), instead of HWIO: a register tile's weights are one stream.
-    GeneratorParam<bool> blocked_weights{"blocked_weights", false};
+    // The catalog's B per ISA (0: HWIO weights), which is also the register
+    // tile's output channels; the kernel is correct for any B.
+    GeneratorParam<int> weight_block_avx512{"weight_block_avx512", 0, 0, 64};
+    GeneratorParam<int> weight_block_avx2{"weight_block_avx2", 0, 0, 32};
+
+    bool blocked_weights() const { return weight_block_avx512 > 0 || weight_block_avx2 > 0; }
 
     Input<Buffer<float, 4>> *in = nullptr;   // in(c, x, y, n): NHWC
     Input<Buffer<>> *weights = nullptr;  // (co, ci, kx, ky) HWIO; depthwise: (c, kx, ky)
@@ -114,7 +119,7 @@ public:
         // HWIO (co, ci, kx, ky); depthwise (c, kx, ky); Winograd: the
         // transformed filters U(co, ci, i, j) of winograd_filter, C_out padded.
         weights = add_input<Buffer<>>("weights", Float(32),
-                                      algorithm.value() == "depthwise3x3" ? 3 : blocked_weights ? 5 : 4);
+                                      algorithm.value() == "depthwise3x3" ? 3 : blocked_weights() ? 5 : 4);
         bias = add_input<Buffer<float, 1>>("bias");
         pad = add_input<int32_t>("pad");
         relu = add_input<bool>("relu");
@@ -128,7 +133,7 @@ public:
         op.width = (*in).dim(1).extent();
         op.height = (*in).dim(2).extent();
         Expr block;
-        if (blocked_weights) {
+        if (blocked_weights()) {
             block = (*weights).dim(0).extent();
             Var co("co"), ci("ci"), kx("kx"), ky("ky");
             Func hwio("weights_hwio");  // the HWIO view the algorithm reads
@@ -156,8 +161,9 @@ public:
         dense_packed(*weights);
         dense_at_zero(*bias);
         dense_at_zero(*out);
+        const int tile_channels = get_target().has_feature(Target::AVX512_Skylake) ? weight_block_avx512 : weight_block_avx2;
         apply_schedule(a, schedule, stages, stride, get_target(), tile_vectors, tile_pixels, tile_rows, rows_per_task,
-                       block);
+                       block, blocked_weights() ? tile_channels : 0);
     }
 };
 

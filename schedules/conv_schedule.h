@@ -24,6 +24,9 @@ struct ConvContext {
     // Layers with blocked weights: the runtime's block of output channels
     // (an extent of the weights buffer); undefined for HWIO weights.
     Halide::Expr weight_block;
+    // The catalog's block for this target: the register tile's output
+    // channels (0: the schedule's default, 2 vectors).
+    int tile_channels = 0;
     int vector_lanes() const { return target.natural_vector_size(Halide::Float(32)); }
     // The output buffer's extent in output dimension `d`.
     Halide::Expr out_extent(int d) const { return stages.output.output_buffer().dim(d).extent(); }

@@ -3,6 +3,8 @@
 #include "conv_schedule.h"
 #include "schedule.h"
 
+#include <algorithm>
+
 namespace stencilforge::schedules {
 
 std::map<std::string, StencilSchedule> &stencil_registry() {
@@ -20,15 +22,26 @@ RegisterTile register_tile(const ConvContext &ctx) {
     if (ctx.tile_vectors > 0 && ctx.tile_pixels > 0) {
         return {lanes, ctx.tile_vectors * lanes, ctx.tile_pixels, ctx.tile_rows > 0 ? ctx.tile_rows : 1};
     }
-    // AVX-512: 2 vectors x 7 x 2 pixels = 28 accumulators + 2 weights + 1
-    // broadcast of 32 registers. 7 tiles the ResNet widths (112, 56, 28, 14,
-    // 7) exactly, and only the 7-row layers recompute a row. (4 x 7 needed
-    // 33: LLVM moved 28 registers and spilled per reduction step, measured
-    // 0.52-0.88x oneDNN.) AVX2: 2 x 3 x 2 = 12 + 2 + 1 of 16 registers,
-    // which measured 1.1-1.3x the 1 x 7 x 2 and 2 x 6 x 1 tiles on 56- to
-    // 14-wide layers; it loses only on 7-wide ones (9 columns for 7).
-    if (lanes >= 16) return {lanes, 2 * lanes, 7, 2};
-    return {lanes, 2 * lanes, 3, 2};
+    // The channels: the catalog's weight block where the weights are
+    // blocked, else 2 vectors. The pixels: as many as fit the register file
+    // (32 vector registers on AVX-512, 16 on AVX2) with one register per
+    // weight vector and one broadcast, up to 7, over 2 rows for 1 or 2
+    // vectors and 1 row for more. For 2 vectors that gives AVX-512 2 x 7 x 2
+    // = 28 + 2 + 1 of 32 (7 tiles the ResNet widths 112 to 7 exactly, and
+    // only the 7-row layers recompute a row; 4 x 7 x 1 needed 33: LLVM moved
+    // 28 registers and spilled per reduction step, 0.52-0.88x oneDNN), and
+    // AVX2 2 x 3 x 2 = 12 + 2 + 1 of 16 (measured 1.1-1.3x the 1 x 7 x 2 and
+    // 2 x 6 x 1 tiles on 56- to 14-wide layers; it loses only on 7-wide
+    // ones, 9 columns for 7).
+    const int channels = ctx.tile_channels > 0 ? ctx.tile_channels : 2 * lanes;
+    if (channels % lanes != 0 || channels > 4 * lanes) {
+        throw Halide::CompileError("register tile of " + std::to_string(channels) + " channels: must be 1 to 4 vectors of " +
+                                   std::to_string(lanes) + " lanes");
+    }
+    const int vectors = channels / lanes, registers = lanes >= 16 ? 32 : 16;
+    const int rows = vectors <= 2 ? 2 : 1;
+    const int pixels = std::min(7, (registers - vectors - 1) / (vectors * rows));
+    return {lanes, channels, pixels, rows};
 }
 
 RegisterTile winograd_tile(const ConvContext &ctx) {

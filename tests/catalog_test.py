@@ -109,8 +109,9 @@ class RealCatalog(unittest.TestCase):
         self.assertTrue(tiled.blocked_weights)
         self.assertFalse(cat.find_conv("conv_direct_f32_naive_s1").blocked_weights)  # HWIO unless the row says so
         self.assertFalse(cat.find_conv("conv_direct_f32_cuda_gpu_tiled_s1").blocked_weights)  # host schedules only
-        self.assertIn(".blocked_weights = true", emit.conv_table(cat))
-        self.assertIn("blocked_weights=true", emit.variants_cmake(cat, "/tmp/x"))
+        self.assertEqual(tiled.weight_block, (32, 16))  # the catalog's block per ISA: (avx512, avx2)
+        self.assertIn(".weight_block = {32, 16}", emit.conv_table(cat))
+        self.assertIn("[[weight_block_avx512=32]] [[weight_block_avx2=16]]", emit.variants_cmake(cat, "/tmp/x"))
 
     def test_store_kind_reaches_the_table(self):
         cat = sfcatalog.load()
@@ -131,10 +132,21 @@ class Refusals(unittest.TestCase):
         self.refuses(lambda d: row(d, "gpu_tiled").update(stores="nontemporal"), "must run on the host only")
 
     def test_blocked_weights_name_host_layer_schedules(self):
-        self.refuses(lambda d: d["conv"]["algorithms"][3].update(blocked_weights=["gpu_tiled"]),
+        block = {"avx512": 32, "avx2": 16}
+        self.refuses(lambda d: d["conv"]["algorithms"][3].update(blocked_weights={"gpu_tiled": block}),
                      "blocked_weights 'gpu_tiled' is not one of its host Halide layer schedules")
-        self.refuses(lambda d: d["conv"]["algorithms"][0].update(blocked_weights=["tiled"]),
+        self.refuses(lambda d: d["conv"]["algorithms"][0].update(blocked_weights={"tiled": block}),
                      "blocked_weights 'tiled' is not one of its host Halide layer schedules")
+
+    def test_weight_blocks_are_whole_vectors_per_isa(self):
+        direct = lambda d: d["conv"]["algorithms"][3]
+        self.refuses(lambda d: direct(d).update(blocked_weights=["tiled"]), "blocked_weights", "must be a")
+        self.refuses(lambda d: direct(d).update(blocked_weights={"tiled": {"avx512": 32}}),
+                     "must map exactly avx512 and avx2")
+        for isa, bad in (("avx512", 24), ("avx512", 0), ("avx512", 80), ("avx2", 12), ("avx2", "16"), ("avx2", True)):
+            per_isa = {"avx512": 32, "avx2": 16, isa: bad}
+            self.refuses(lambda d: direct(d).update(blocked_weights={"tiled": per_isa}),
+                         f"{isa} block {bad!r} must be 1 to 4 vectors")
 
     def test_unknown_key(self):
         self.refuses(lambda d: row(d, "tiled").update(tile_xx=4), "implementation", "unknown key(s) tile_xx")

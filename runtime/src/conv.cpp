@@ -219,11 +219,12 @@ struct LayerPlan {
 
 namespace {
 
-// The output channels of the layer schedule's register tile at the ISA the
-// kernel dispatches to (schedules/registry.cpp, register_tile: 2 vectors of
-// 16 lanes on AVX-512, of 8 on AVX2). The kernel is right for any block and
-// fast for this one: its tile then reads one contiguous stream of weights.
-int weight_block() { return active_cpu_isa() == CpuIsa::avx512 ? 32 : 16; }
+// The catalog's block for the ISA the kernel dispatches to: its register
+// tile's output channels. The kernel is right for any block and fast for
+// this one: its tile then reads one contiguous stream of weights.
+int weight_block(const detail::ConvEntry &e) {
+    return active_cpu_isa() == CpuIsa::avx512 ? e.weight_block.avx512 : e.weight_block.avx2;
+}
 
 // HWIO weights(co, ci, kx, ky) (co fastest) as blocked(b, ci, kx, ky, co / B),
 // b = co % B fastest, zero past C_out.
@@ -279,7 +280,7 @@ LayerPlan make_plan(const detail::ConvEntry &e, int c_in, int c_out, std::span<c
     };
     // A transformed form is a copy already: the caller's weights are copied
     // only when the kernel reads them as they are.
-    const bool transformed = e.winograd_filter || e.blocked_weights;
+    const bool transformed = e.winograd_filter || e.blocked_weights();
     if (own && !transformed) take({weights.begin(), weights.end()}, p.weight_dims);
     if (own || bias.empty()) {
         p.owned_bias.assign(c_out, 0.0f);
@@ -298,8 +299,8 @@ LayerPlan make_plan(const detail::ConvEntry &e, int c_in, int c_out, std::span<c
         check_result(e.winograd_filter(w.raw_buffer(), ub.raw_buffer()), v);
         take(std::move(u), {c_pad, c_in, tile, tile});
     }
-    if (e.blocked_weights) {
-        const int block = weight_block();
+    if (e.blocked_weights()) {
+        const int block = weight_block(e);
         take(block_weights(p.weights, c_in, c_out, l.kernel, block),
              {block, c_in, l.kernel, l.kernel, (c_out + block - 1) / block});
     }

@@ -26,7 +26,13 @@ struct ConvEntry {
     SepFilterFn sepfilter = nullptr;
     LayerFn layer = nullptr;
     WinogradFilterFn winograd_filter = nullptr;  // Winograd layers: their weights go through this first
-    bool blocked_weights = false;  // the kernel reads weights blocked by output channels (conv.cpp's block_weights)
+    // Host layers reading blocked weights (conv.cpp's block_weights): the
+    // block of output channels per ISA, from the catalog, which is also the
+    // kernel's register tile; 0: HWIO weights.
+    struct WeightBlock {
+        int avx512 = 0, avx2 = 0;
+    } weight_block;
+    bool blocked_weights() const { return weight_block.avx512 > 0; }
 };
 
 const std::vector<ConvEntry> &conv_table();

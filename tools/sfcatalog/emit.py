@@ -134,7 +134,7 @@ def conv_table(cat):
             includes.append(f'#include "{v.name}_filter.h"')
             transform = f", .winograd_filter = &stencilforge::kernels::{v.name}_filter"
         if v.blocked_weights:
-            transform += ", .blocked_weights = true"
+            transform += ", .weight_block = {%d, %d}" % v.weight_block
         info = ", ".join([
             cpp_string(v.name), cpp_string(v.algorithm), cpp_string(v.family), cpp_string(v.schedule),
             cpp_string(v.boundary), str(v.stride), "{" + ", ".join(map(str, v.kernel_sizes)) + "}", repr(v.tolerance),
@@ -242,7 +242,7 @@ def variants_cmake(cat, out_dir, units=None):
         family = "conv_filter" if v.family == "filter" else "conv_layer"
         extra = [f"boundary={v.boundary}"] if v.family == "filter" else [f"stride={v.stride}"]
         if v.blocked_weights:
-            extra.append("blocked_weights=true")
+            extra += [f"weight_block_avx512={v.weight_block[0]}", f"weight_block_avx2={v.weight_block[1]}"]
         libs.append((v.name, family, key, v.device,
                      [f"algorithm={v.algorithm}", f"schedule={v.base_schedule}", *extra], ""))
         if v.winograd_m:

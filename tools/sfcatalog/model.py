@@ -110,7 +110,13 @@ class ConvVariant:
     schedule_source: str   # Halide: the schedules/ file that registers <algorithm>.<schedule>
     kernel_argument: str   # hand-written: the kernel template's argument (smem, tf32, ...)
     winograd_m: int        # Winograd F(m x m, 3 x 3): its filter transform is a kernel of its own; 0 otherwise
-    blocked_weights: bool = False  # the kernel reads weights repacked into blocks of output channels
+    # (avx512, avx2): the block of output channels the kernel reads its weights
+    # repacked into, per ISA, and its register tile's channels; () for HWIO weights.
+    weight_block: tuple = ()
+
+    @property
+    def blocked_weights(self):
+        return bool(self.weight_block)
 
 
 @dataclass
@@ -201,6 +207,21 @@ def _get(obj, key, kind, where, default=None, required=True):
     if not ok(value):
         _fail(where, f"'{key}' must be a{'n' if kind == 'int' else ''} {kind}, got {json.dumps(value)}")
     return value
+
+
+# A blocked_weights entry: {"avx512": B, "avx2": B}, each B whole vectors of
+# the ISA's f32 lanes, 1 to 4 of them (the register tile's channels).
+_ISA_LANES = {"avx512": 16, "avx2": 8}
+
+
+def _weight_block(per_isa, where):
+    if not isinstance(per_isa, dict) or set(per_isa) != set(_ISA_LANES):
+        _fail(where, "must map exactly avx512 and avx2 to a block of output channels")
+    for isa, lanes in _ISA_LANES.items():
+        b = per_isa[isa]
+        if not isinstance(b, int) or isinstance(b, bool) or b % lanes or not lanes <= b <= 4 * lanes:
+            _fail(where, f"{isa} block {b!r} must be 1 to 4 vectors of {lanes} lanes ({lanes} to {4 * lanes}, a multiple of {lanes})")
+    return (per_isa["avx512"], per_isa["avx2"])
 
 
 def _int_list(obj, key, where, default=None, required=True):
@@ -577,10 +598,11 @@ def _expand_conv(conv, root):
         sources = _get(a, "schedule_sources", "dict", where, {}, required=False)
         arguments = _get(a, "kernel_arguments", "dict", where, {}, required=False)
         m = _get(a, "winograd_m", "int", where, 0, required=False)
-        blocked = _get(a, "blocked_weights", "list", where, [], required=False)
-        for s in blocked:
+        blocked = _get(a, "blocked_weights", "dict", where, {}, required=False)
+        for s, per_isa in blocked.items():
             if s not in host or engine != "halide" or signature != "layer":
                 _fail(where, f"blocked_weights '{s}' is not one of its host Halide layer schedules")
+            blocked[s] = _weight_block(per_isa, f"{where}, blocked_weights '{s}'")
         if bool(boundaries) == bool(strides):
             _fail(where, "a conv row varies by boundaries (filters) or strides (layers): exactly one of them")
         for s in list(tolerances) + list(sources) + list(arguments):
@@ -617,5 +639,5 @@ def _expand_conv(conv, root):
                         description=description,
                         signature=signature, schedule_source=sources.get(s, ""),
                         kernel_argument=arguments.get(s, ""), winograd_m=m,
-                        blocked_weights=device == "host" and s in blocked))
+                        weight_block=blocked.get(s, ()) if device == "host" else ()))
     return out
