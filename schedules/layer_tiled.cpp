@@ -75,18 +75,19 @@ static void layer_tiled(ConvContext &ctx) {
     // spread is about 10%, so the gain is small, not certain.
     const RegisterTile t7{t.lanes, t.lanes, 7, t.rows};
     // Images of few rows that the tile's rows do not divide (res5's 7 rows
-    // in 2-row tiles: 8 rows computed for 7, 12.5% of the FMAs) take one
-    // row of 7 pixels of the tile's channels, every row in one task, so the
+    // in 2-row tiles: 8 rows computed for 7, 12.5% of the FMAs) take a
+    // 1-row tile of the tile's channels, every row in one task, so the
     // block's weights (590 KB on res5_3x3 with AVX-512) serve all the rows
-    // from L2. Widths a multiple of 7 only: no column recomputed either.
-    // On res5 with AVX-512 it measured 1.05-1.12x the 2-row tile (best of 5
-    // alternating runs). Not with AVX2's tiles: 2 x 7 x 1 needs 17 of 16
-    // registers and measured 0.65-0.85x the 7-wide 2-row branch below, and
-    // that branch with every row in one task was no better (0.75-1.2x).
-    const RegisterTile t_row{t.lanes, t.channels, 7, 1};
+    // from L2; widths a multiple of 7. AVX-512: 7 pixels (none recomputed),
+    // 1.05-1.12x the 2-row tile on res5 (best of 5 alternating runs).
+    // AVX2: 4 pixels (8 computed for 7; 8 + 2 + 1 registers, 0.75 loads
+    // per FMA against the 7-wide 1 x 7 x 2 tile's 1.07), 1.05-1.3x that
+    // tile on 11 of the 12 res5 rows, best of 4 alternating runs; 2 x 7 x 1
+    // needs 17 of 16 registers and measured 0.65-0.85x.
+    const RegisterTile t_row{t.lanes, t.channels, t.pixels == 7 ? 7 : 4, 1};
     const Expr short_rows = ctx.out_extent(2) < 16 && ctx.out_extent(2) % t.rows != 0 &&
-                            ctx.out_extent(1) % t_row.pixels == 0 && ctx.out_extent(0) >= t.channels;
-    if (t.rows > 1 && t.pixels == t_row.pixels) {
+                            ctx.out_extent(1) % 7 == 0 && ctx.out_extent(0) >= t.channels;
+    if (t.rows > 1) {
         tile_within_task(out.specialize(short_rows && whole_blocks && blocked)
                              .split(c, cr, ci, t.channels, TailStrategy::RoundUp)
                              .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf),
