@@ -7,24 +7,18 @@ too); a good run appends one JSON row, and a refused one leaves an existing
 Usage: distributed_bench_input_test.py SF_DISTRIBUTED_BENCH MPIEXEC"""
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
+import mpi_checks
+from mpi_checks import check
+
 bench, mpiexec = sys.argv[1], sys.argv[2]
-failures = []
 V = "star2d1r_f32_omp_t1"
 
 
 def run(args, ranks=1):
-    cmd = [mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", str(ranks), bench] + args
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+    return mpi_checks.run(mpi_checks.mpiexec_prefix(mpiexec, ranks) + [bench] + args)
 
 
 with tempfile.TemporaryDirectory() as d:
@@ -64,5 +58,4 @@ with tempfile.TemporaryDirectory() as d:
     check(r.returncode == 1 and "--json" in r.stderr and not os.path.exists(nodir),
           f"an unopenable --json is refused: {r.returncode} {r.stderr[-300:]!r}")
 
-print(f"{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+mpi_checks.finish()

@@ -4,26 +4,20 @@ one-process run's byte for byte (2 ranks, 4 ranks on a 2x2 process grid,
 one message, exit status 1, and no file written or replaced.
 Usage: distributed_cli_test.py STENCILFORGE MPIEXEC"""
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
+import mpi_checks
+from mpi_checks import check, failures
+
 cli, mpiexec = sys.argv[1], sys.argv[2]
-MPI = [mpiexec, "--oversubscribe", "--allow-run-as-root", "-n"]
-failures = []
 
 
 def run(args, ranks=None):
-    cmd = (MPI + [str(ranks), cli] if ranks else [cli]) + ["run"] + args + ["-t", "1"]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+    return mpi_checks.run((mpi_checks.mpiexec_prefix(mpiexec, ranks) + [cli] if ranks else [cli]) + ["run"] + args +
+                          ["-t", "1"])
 
 
 with tempfile.TemporaryDirectory() as d:
@@ -71,5 +65,5 @@ with tempfile.TemporaryDirectory() as d:
     leftovers = [f for f in os.listdir(d) if f.startswith(".")]
     check(not leftovers, f"temporary files left: {leftovers}")
 
-print(f"{len(cases) + len(bad) + 2 - len(failures)} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+print(f"{len(cases) + len(bad) + 2 - len(failures)} passed")
+mpi_checks.finish()
