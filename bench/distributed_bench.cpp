@@ -38,7 +38,7 @@ std::pair<std::string, int> parse_case(const std::string &text) {
     int period = -1;
     const char *first = text.data() + colon + 1, *last = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(first, last, period);
-    if (ec != std::errc() || ptr != last || first == last || period < 0 || period > 4096) {
+    if (ec != std::errc() || ptr != last || period < 0 || period > 4096) {
         throw sf::Error("--case '" + text + "': the period after ':' must be a whole number from 0 to 4096");
     }
     return {variant, period};

@@ -161,7 +161,9 @@ public:
         dense_packed(*weights);
         dense_at_zero(*bias);
         dense_at_zero(*out);
-        const int tile_channels = get_target().has_feature(Target::AVX512_Skylake) ? weight_block_avx512 : weight_block_avx2;
+        // The ISA as register_tile tells it: 16 f32 lanes is AVX-512.
+        const bool avx512 = get_target().natural_vector_size(Float(32)) >= 16;
+        const int tile_channels = avx512 ? weight_block_avx512 : weight_block_avx2;
         apply_schedule(a, schedule, stages, stride, get_target(), tile_vectors, tile_pixels, tile_rows, rows_per_task,
                        block, blocked_weights() ? tile_channels : 0);
     }

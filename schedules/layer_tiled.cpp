@@ -67,12 +67,19 @@ static void layer_tiled(ConvContext &ctx) {
             .unroll(xi)
             .unroll(yi);
     };
+    // Whole register blocks of blocked weights: channel blocks at multiples
+    // of the block (no shift), grouped into the task's channel group.
+    const auto aligned_blocks = [&](Stage stage) {
+        return stage.split(c, cr, ci, t.channels, TailStrategy::RoundUp)
+            .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf);
+    };
     // The 7-wide layers where the tile's pixels do not divide the
-    // width (AVX2's 3: 9 columns computed for 7): one vector of channels x 7
+    // width (AVX2's 3: 9 columns computed for 7) and the rows are not few
+    // and odd (those take the 1-row tile below): one vector of channels x 7
     // x 2 (14 accumulators + 1 + 1 of 16 registers), in two halves of each
-    // weight block so the blocks stay aligned. On res5 with AVX2 it measured
-    // 1.03-1.17x the 2 x 3 x 2 tile in quiet runs; this VM's run-to-run
-    // spread is about 10%, so the gain is small, not certain.
+    // weight block so the blocks stay aligned. On res5 with AVX2, before
+    // the 1-row tile, it measured 1.03-1.17x the 2 x 3 x 2 tile in quiet
+    // runs; this VM's run-to-run spread is about 10%, so the gain is small.
     const RegisterTile t7{t.lanes, t.lanes, 7, t.rows};
     // Images of few rows that the tile's rows do not divide (res5's 7 rows
     // in 2-row tiles: 8 rows computed for 7, 12.5% of the FMAs) take a
@@ -88,10 +95,8 @@ static void layer_tiled(ConvContext &ctx) {
     const Expr short_rows = ctx.out_extent(2) < 16 && ctx.out_extent(2) % t.rows != 0 &&
                             ctx.out_extent(1) % 7 == 0 && ctx.out_extent(0) >= t.channels;
     if (t.rows > 1) {
-        tile_within_task(out.specialize(short_rows && whole_blocks && blocked)
-                             .split(c, cr, ci, t.channels, TailStrategy::RoundUp)
-                             .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf),
-                         t_row, {cb}, ctx.out_extent(2));
+        tile_within_task(aligned_blocks(out.specialize(short_rows && whole_blocks && blocked)), t_row, {cb},
+                         ctx.out_extent(2));
     }
     if (t.pixels != t7.pixels && t.channels == 2 * t7.channels) {
         Var half("half"), block("block");
@@ -102,10 +107,7 @@ static void layer_tiled(ConvContext &ctx) {
                              .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf),
                          t7, {cb, half}, rows);
     }
-    tile_within_task(out.specialize(fits && whole_blocks && blocked)
-                         .split(c, cr, ci, t.channels, TailStrategy::RoundUp)
-                         .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf),
-                     t, {cb}, rows);
+    tile_within_task(aligned_blocks(out.specialize(fits && whole_blocks && blocked)), t, {cb}, rows);
     tile_within_task(out.specialize(fits).split(c, cg, cr, group).split(cr, cb, ci, t.channels), t, {cb}, rows);
     out.split(y, yo, yr, rows, TailStrategy::GuardWithIf)
         .split(c, cb, ci, t.lanes, TailStrategy::GuardWithIf)
