@@ -50,6 +50,10 @@ struct RegisterTile {
     int lanes, channels, pixels, rows;
 };
 RegisterTile register_tile(const ConvContext &ctx);
+// The tile of images of one row: register_tile's channels by as many pixels
+// as the register file holds (AVX-512 2 x 14 = 28 + 2 + 1 of 32, AVX2 2 x 6 =
+// 12 + 2 + 1 of 16).
+RegisterTile one_row_tile(const ConvContext &ctx);
 // Winograd's channel GEMMs run over a flat dimension of tiles, often few
 // (4 per 7x7 image): a 1-row tile of fewer pixels.
 RegisterTile winograd_tile(const ConvContext &ctx);

@@ -94,6 +94,23 @@ static void layer_tiled(ConvContext &ctx) {
     const RegisterTile t_row{t.lanes, t.channels, t.pixels == 7 ? 7 : 4, 1};
     const Expr short_rows = ctx.out_extent(2) < 16 && ctx.out_extent(2) % t.rows != 0 &&
                             ctx.out_extent(1) % 7 == 0 && ctx.out_extent(0) >= t.channels;
+    // Images of one row: the runtime runs the small 1x1 layers as one
+    // (runtime/src/conv.cpp, runs_as_one_row). A 1-row tile of as many
+    // pixels as the registers hold; with AVX-512's 14, widths a multiple of
+    // 7 but not of 14 (res5's 49 pixels) take 7 instead, none recomputed.
+    const RegisterTile line = one_row_tile(ctx);
+    const Expr one_row = ctx.out_extent(2) == 1 && ctx.out_extent(0) >= t.channels;
+    std::vector<std::pair<Expr, RegisterTile>> lines{{ctx.out_extent(1) % line.pixels == 0, line}};
+    if (line.pixels > 7) lines.push_back({ctx.out_extent(1) % 7 == 0, RegisterTile{t.lanes, t.channels, 7, 1}});
+    lines.push_back({ctx.out_extent(1) >= line.pixels, line});
+    Expr one_row_tiled = Internal::const_false();
+    for (const auto &[width_fits, tile] : lines) {
+        one_row_tiled = one_row_tiled || (one_row && width_fits);
+        tile_within_task(aligned_blocks(out.specialize(one_row && width_fits && whole_blocks && blocked)), tile, {cb},
+                         1);
+        tile_within_task(out.specialize(one_row && width_fits).split(c, cg, cr, group).split(cr, cb, ci, t.channels),
+                         tile, {cb}, 1);
+    }
     if (t.rows > 1) {
         tile_within_task(aligned_blocks(out.specialize(short_rows && whole_blocks && blocked)), t_row, {cb},
                          ctx.out_extent(2));
@@ -123,16 +140,18 @@ static void layer_tiled(ConvContext &ctx) {
     std::vector<VarOrRVar> order{c, x, y};
     for (int d = 0; d < s.r.dimensions(); ++d) order.push_back(s.r[d]);
     order.push_back(n);
+    // The register-tiled paths: every one above but the predicated one.
+    const Expr tiled = fits || one_row_tiled;
     acc.compute_at(out, xo);
-    acc.specialize(fits).vectorize(c, t.lanes).unroll(c).unroll(x).unroll(y);
+    acc.specialize(tiled).vectorize(c, t.lanes).unroll(c).unroll(x).unroll(y);
     acc.vectorize(c, t.lanes, TailStrategy::GuardWithIf);
     const Expr c_in = s.r[0].extent();
     const auto accumulate = [&](Stage update) {
         if (s.r.dimensions() == 3) {
-            update.specialize(fits && c_in < 16).reorder(c, x, y, s.r[1], s.r[0], s.r[2], n).vectorize(c, t.lanes)
+            update.specialize(tiled && c_in < 16).reorder(c, x, y, s.r[1], s.r[0], s.r[2], n).vectorize(c, t.lanes)
                 .unroll(c).unroll(x).unroll(y);
         }
-        update.specialize(fits).reorder(order).vectorize(c, t.lanes).unroll(c).unroll(x).unroll(y);
+        update.specialize(tiled).reorder(order).vectorize(c, t.lanes).unroll(c).unroll(x).unroll(y);
         update.reorder(order).vectorize(c, t.lanes, TailStrategy::GuardWithIf);
     };
     // Blocked weights: the block size known (B == the tile's channels), so

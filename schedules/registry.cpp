@@ -44,6 +44,12 @@ RegisterTile register_tile(const ConvContext &ctx) {
     return {lanes, channels, pixels, rows};
 }
 
+RegisterTile one_row_tile(const ConvContext &ctx) {
+    const RegisterTile t = register_tile(ctx);
+    const int vectors = t.channels / t.lanes, registers = t.lanes >= 16 ? 32 : 16;
+    return {t.lanes, t.channels, (registers - vectors - 1) / vectors, 1};
+}
+
 RegisterTile winograd_tile(const ConvContext &ctx) {
     const int lanes = ctx.vector_lanes();
     if (ctx.tile_vectors > 0 && ctx.tile_pixels > 0) return {lanes, ctx.tile_vectors * lanes, ctx.tile_pixels, 1};

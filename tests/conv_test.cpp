@@ -213,10 +213,13 @@ TEST_P(LayerVariant, MatchesReference) {
     // a partial last group of 64 (96 = 3 x 32, 6 x 16), the RGB stem's
     // kx-inner order (3 channels), and the padded staging from 256 input
     // channels (257), each on a width and height off the tile, and the
-    // 1-row tile of images with few, odd rows (7 x 14, two images).
-    const Shape shapes[] = {{1, 9, 11, 5, 7},  {2, 13, 17, 19, 70}, {1, 8, 8, 16, 64},
-                            {1, 3, 4, 2, 3},   {2, 10, 9, 3, 96},   {1, 7, 9, 257, 128},
-                            {2, 7, 14, 40, 64}};
+    // 1-row tile of images with few, odd rows (7 x 14, two images). The
+    // one-row tiles: 1x1 layers of fewer than 8 rows run as one row (5 x 11
+    // with a partial channel block, 2 x 5 narrower than AVX-512's tile), and
+    // a 3x3 layer whose output is one row (3 x 20 unpadded).
+    const Shape shapes[] = {{1, 9, 11, 5, 7},   {2, 13, 17, 19, 70}, {1, 8, 8, 16, 64},  {1, 3, 4, 2, 3},
+                            {2, 10, 9, 3, 96},  {1, 7, 9, 257, 128}, {2, 7, 14, 40, 64}, {2, 5, 11, 24, 70},
+                            {1, 2, 5, 16, 32},  {1, 3, 20, 16, 32}};
     int runs = 0, seed = 1;
     double worst = 0;
     for (Shape s : shapes) {
