@@ -2,6 +2,7 @@
 // reference, and each class of bad input giving a non-zero exit, a message
 // naming the problem, and an output file that is not written or left intact.
 #include "conv_reference.h"
+#include "stencilforge/machine.h"
 #include "npy_bytes.h"
 #include "test_support.h"
 
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -320,6 +322,52 @@ TEST_F(Cli, TuneWritesTheRecordDescribeThenReads) {
         EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\nmessage: " << r.output;
         EXPECT_EQ(files(), before) << "a file was left behind: " << args;
     }
+}
+
+// bench's roof beyond the LLC: a kernel with non-temporal stores is held to
+// the record's streaming copy, one with ordinary stores to the ordinary
+// copy. The roofs are the test's, far below any FMA roof, on a grid pair
+// larger than this machine's LLC.
+TEST_F(Cli, BenchHoldsStreamingStoresToTheStreamingCopy) {
+    const std::string record = path("tuning.json");
+    ASSERT_EQ(run_cli("tune -f star2d1r_f64 --grid 40x30 --budget 30 --reps 1 --record " + record).exit_code, 0);
+    nlohmann::json file = nlohmann::json::parse(std::ifstream(record));
+    for (auto &r : file["records"]) {
+        r["roofs"]["dram_copy_bytes_per_s"] = 1e9;
+        r["roofs"]["dram_streaming_copy_bytes_per_s"] = 3e9;
+        r["roofs"]["llc_copy_bytes_per_s"] = 5e9;
+    }
+    std::ofstream(record) << file.dump();
+    const auto side = static_cast<std::int64_t>(std::sqrt(double(stencilforge::llc_bytes()) / 4)) + 64;
+    const std::string grid = std::to_string(side) + "x" + std::to_string(side);
+    ::setenv("STENCILFORGE_TUNING_RECORD", record.c_str(), 1);
+    const CliResult r = run_cli("bench -k star2d1r_f32_omp_stream_t1,star2d1r_f32_omp_t1 --grid " + grid +
+                                " --steps 1 --reps 1 --mode perf --json");
+    ::unsetenv("STENCILFORGE_TUNING_RECORD");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto rows = nlohmann::json::parse(r.output);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0]["roof"], "DRAM bandwidth, non-temporal stores");
+    EXPECT_DOUBLE_EQ(rows[0]["roof_cell_steps_per_s"].get<double>(), 3e9 / 8);  // 4 bytes in, 4 out per cell
+    EXPECT_EQ(rows[1]["roof"], "DRAM bandwidth");
+    EXPECT_DOUBLE_EQ(rows[1]["roof_cell_steps_per_s"].get<double>(), 1e9 / 8);
+    // A record from before the streaming rate was kept: measured instead.
+    for (auto &r : file["records"]) r["roofs"].erase("dram_streaming_copy_bytes_per_s");
+    std::ofstream(record) << file.dump();
+    ::setenv("STENCILFORGE_TUNING_RECORD", record.c_str(), 1);
+    const CliResult old = run_cli("bench -k star2d1r_f32_omp_stream_t1 --grid " + grid + " --steps 1 --reps 1 --mode perf --json");
+    // One that is not a rate is malformed, named by the pick that reads it.
+    for (auto &r : file["records"]) r["roofs"]["dram_streaming_copy_bytes_per_s"] = -1;
+    std::ofstream(record) << file.dump();
+    const CliResult bad = run_cli("describe star2d1r_f32 --grid 40x30 --steps 8");
+    ::unsetenv("STENCILFORGE_TUNING_RECORD");
+    ASSERT_EQ(old.exit_code, 0) << old.output;
+    const auto measured = nlohmann::json::parse(old.output)[0];
+    EXPECT_EQ(measured["roof"], "DRAM bandwidth, non-temporal stores");
+    EXPECT_GT(measured["roof_cell_steps_per_s"].get<double>(), 0);
+    EXPECT_NE(measured["roof_cell_steps_per_s"].get<double>(), 3e9 / 8);
+    EXPECT_NE(bad.exit_code, 0);
+    EXPECT_NE(bad.output.find("streaming copy rate is not a positive rate"), std::string::npos) << bad.output;
 }
 
 TEST_F(Cli, BadInputIsReportedAndLeavesOutputIntact) {

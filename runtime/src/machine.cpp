@@ -57,6 +57,13 @@ std::int64_t sysfs_cache(int level) {
     return 0;
 }
 
+// Each of the DRAM measurement's arrays: 4x the LLC, at least 128 MiB (at
+// 2x a copy still hit cache on a 32 MiB-LLC guest of a 384 MiB-L3 host: 99
+// GB/s against 44 measured over 512 MiB). The LLC's: 1/8 of it.
+std::size_t dram_array_bytes(std::int64_t llc) {
+    return static_cast<std::size_t>(std::max<std::int64_t>(llc * 4, 128 << 20));
+}
+
 std::int64_t cache_or(int level, int name, std::int64_t fallback) {
     if (const std::int64_t s = sysfs_cache(level); s > 0) return s;
     const long v = ::sysconf(name);
@@ -82,23 +89,24 @@ const MachineProfile &machine_profile() {
         try {
             const auto cached = detail::cached_tuning_record();
             if (const auto &r = cached->record) {
+                // Records from before the streaming rate was kept: measured here.
+                const double streaming = r->dram_streaming_copy_bytes_per_s > 0
+                                             ? r->dram_streaming_copy_bytes_per_s
+                                             : measure_bandwidth(dram_array_bytes(llc), 2).streaming_copy();
                 p = std::make_unique<MachineProfile>(MachineProfile{
                     cpu_identity(), active_cpu_isa(), num_threads(), l2_cache_bytes(), llc, r->dram_copy_bytes_per_s,
-                    r->llc_copy_bytes_per_s, r->fma_f32_flops, r->fma_f64_flops, "from " + cached->path});
+                    streaming, r->llc_copy_bytes_per_s, r->fma_f32_flops, r->fma_f64_flops, "from " + cached->path});
                 return *p;
             }
         } catch (const std::exception &) {
             // A malformed record is reported by the pick that reads it; measure here.
         }
-        // Three arrays of 4x the LLC (at least 128 MiB) for DRAM: at 2x a
-        // copy still hit cache on a 32 MiB-LLC guest of a 384 MiB-L3 host
-        // (99 GB/s against 44 measured over 512 MiB); of 1/8 of it for the LLC.
-        const auto dram = measure_bandwidth(static_cast<std::size_t>(std::max<std::int64_t>(llc * 4, 128 << 20)), 2);
+        const auto dram = measure_bandwidth(dram_array_bytes(llc), 2);
         const auto cached = measure_bandwidth(static_cast<std::size_t>(std::max<std::int64_t>(llc / 8, 256 << 10)), 5);
         const auto fma = measure_fma_peak(active_cpu_isa() == CpuIsa::avx512, 2);
         p = std::make_unique<MachineProfile>(MachineProfile{cpu_identity(), active_cpu_isa(), num_threads(),
-                                                            l2_cache_bytes(), llc, dram.copy(), cached.copy(),
-                                                            fma.f32_flops, fma.f64_flops, "measured"});
+                                                            l2_cache_bytes(), llc, dram.copy(), dram.streaming_copy(),
+                                                            cached.copy(), fma.f32_flops, fma.f64_flops, "measured"});
     }
     return *p;
 }

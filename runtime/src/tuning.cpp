@@ -71,6 +71,11 @@ TuningRecord record_from(const json &j, const std::string &path) {
         const json &roofs = j.at("roofs");
         r.dram_copy_bytes_per_s = roofs.at("dram_copy_bytes_per_s").get<double>();
         r.llc_copy_bytes_per_s = roofs.at("llc_copy_bytes_per_s").get<double>();
+        r.dram_streaming_copy_bytes_per_s = roofs.value("dram_streaming_copy_bytes_per_s", 0.0);
+        if (roofs.contains("dram_streaming_copy_bytes_per_s") &&
+            (!(r.dram_streaming_copy_bytes_per_s > 0) || !std::isfinite(r.dram_streaming_copy_bytes_per_s))) {
+            malformed(path, "the streaming copy rate is not a positive rate");
+        }
         r.fma_f32_flops = roofs.at("fma_f32_flops").get<double>();
         r.fma_f64_flops = roofs.at("fma_f64_flops").get<double>();
         for (const json &f : j.value("model_fit", json::array())) {
@@ -128,14 +133,15 @@ json record_json(const TuningRecord &r) {
         fit.push_back({{"schedule", f.schedule}, {"dims", f.dims}, {"in_cache", f.in_cache},
                        {"efficiency", f.efficiency}, {"points", f.points}});
     }
+    json roofs{{"dram_copy_bytes_per_s", r.dram_copy_bytes_per_s}, {"llc_copy_bytes_per_s", r.llc_copy_bytes_per_s},
+               {"fma_f32_flops", r.fma_f32_flops}, {"fma_f64_flops", r.fma_f64_flops}};
+    if (r.dram_streaming_copy_bytes_per_s > 0) roofs["dram_streaming_copy_bytes_per_s"] = r.dram_streaming_copy_bytes_per_s;
     return {{"key", key_json(r.key)},
             {"model_fit", fit},
             {"conv_entries", conv},
             {"created", r.created},
             {"seconds", r.seconds},
-            {"roofs",
-             {{"dram_copy_bytes_per_s", r.dram_copy_bytes_per_s}, {"llc_copy_bytes_per_s", r.llc_copy_bytes_per_s},
-              {"fma_f32_flops", r.fma_f32_flops}, {"fma_f64_flops", r.fma_f64_flops}}},
+            {"roofs", roofs},
             {"entries", entries}};
 }
 
@@ -416,6 +422,7 @@ TuningRecord tune(const TuneOptions &o) {
     record.created = utc_now();
     record.dram_copy_bytes_per_s = m.dram_copy_bytes_per_s;
     record.llc_copy_bytes_per_s = m.llc_copy_bytes_per_s;
+    record.dram_streaming_copy_bytes_per_s = m.dram_streaming_copy_bytes_per_s;
     record.fma_f32_flops = m.fma_f32_flops;
     record.fma_f64_flops = m.fma_f64_flops;
     std::vector<std::string> checked, wrong;

@@ -17,6 +17,9 @@ struct MachineProfile {
     std::int64_t l2_bytes;        // per core
     std::int64_t llc_bytes;       // the last-level cache, all cores
     double dram_copy_bytes_per_s; // copy (read one array, write one) on arrays far beyond the LLC
+    // The same copy with streaming stores (Bandwidth::streaming_copy): the
+    // DRAM roof of kernels whose catalog rows say "stores": "nontemporal".
+    double dram_streaming_copy_bytes_per_s;
     double llc_copy_bytes_per_s;  // the same on arrays that fit the LLC
     double fma_f32_flops, fma_f64_flops;
     std::string roofs_from;       // "measured" or the tuning record's path

@@ -72,6 +72,7 @@ struct TuningRecord {
     std::string created;     // UTC, ISO 8601
     double seconds = 0;      // how long tuning took
     double dram_copy_bytes_per_s = 0, llc_copy_bytes_per_s = 0, fma_f32_flops = 0, fma_f64_flops = 0;
+    double dram_streaming_copy_bytes_per_s = 0;  // 0: not known (a record from before it was kept): not written
     std::vector<TuningEntry> entries;
     std::vector<ModelFit> model_fit;  // not read by the pick: how to calibrate catalog.json's model for this machine
     std::vector<ConvTuningEntry> conv_entries;
