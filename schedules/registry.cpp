@@ -17,6 +17,14 @@ std::map<std::string, ConvSchedule> &conv_registry() {
     return registry;
 }
 
+// Pixels per row of a tile of `vectors` channel vectors over `rows` rows
+// that fit the register file (32 vector registers on AVX-512, 16 on AVX2)
+// with one register per weight vector and one broadcast.
+static int pixels_that_fit(int lanes, int vectors, int rows) {
+    const int registers = lanes >= 16 ? 32 : 16;
+    return (registers - vectors - 1) / (vectors * rows);
+}
+
 RegisterTile register_tile(const ConvContext &ctx) {
     const int lanes = ctx.vector_lanes();
     if (ctx.tile_vectors > 0 && ctx.tile_pixels > 0) {
@@ -38,16 +46,15 @@ RegisterTile register_tile(const ConvContext &ctx) {
         throw Halide::CompileError("register tile of " + std::to_string(channels) + " channels: must be 1 to 4 vectors of " +
                                    std::to_string(lanes) + " lanes");
     }
-    const int vectors = channels / lanes, registers = lanes >= 16 ? 32 : 16;
+    const int vectors = channels / lanes;
     const int rows = vectors <= 2 ? 2 : 1;
-    const int pixels = std::min(7, (registers - vectors - 1) / (vectors * rows));
+    const int pixels = std::min(7, pixels_that_fit(lanes, vectors, rows));
     return {lanes, channels, pixels, rows};
 }
 
 RegisterTile one_row_tile(const ConvContext &ctx) {
     const RegisterTile t = register_tile(ctx);
-    const int vectors = t.channels / t.lanes, registers = t.lanes >= 16 ? 32 : 16;
-    return {t.lanes, t.channels, (registers - vectors - 1) / vectors, 1};
+    return {t.lanes, t.channels, pixels_that_fit(t.lanes, t.channels / t.lanes, 1), 1};
 }
 
 RegisterTile winograd_tile(const ConvContext &ctx) {
