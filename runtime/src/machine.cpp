@@ -59,7 +59,7 @@ std::int64_t sysfs_cache(int level) {
 
 // Each of the DRAM measurement's arrays: 4x the LLC, at least 128 MiB (at
 // 2x a copy still hit cache on a 32 MiB-LLC guest of a 384 MiB-L3 host: 99
-// GB/s against 44 measured over 512 MiB). The LLC's: 1/8 of it.
+// GB/s against 44 measured over 512 MiB).
 std::size_t dram_array_bytes(std::int64_t llc) {
     return static_cast<std::size_t>(std::max<std::int64_t>(llc * 4, 128 << 20));
 }
@@ -89,19 +89,16 @@ const MachineProfile &machine_profile() {
         try {
             const auto cached = detail::cached_tuning_record();
             if (const auto &r = cached->record) {
-                // Records from before the streaming rate was kept: measured here.
-                const double streaming = r->dram_streaming_copy_bytes_per_s > 0
-                                             ? r->dram_streaming_copy_bytes_per_s
-                                             : measure_bandwidth(dram_array_bytes(llc), 2).streaming_copy();
                 p = std::make_unique<MachineProfile>(MachineProfile{
                     cpu_identity(), active_cpu_isa(), num_threads(), l2_cache_bytes(), llc, r->dram_copy_bytes_per_s,
-                    streaming, r->llc_copy_bytes_per_s, r->fma_f32_flops, r->fma_f64_flops, "from " + cached->path});
+                    r->dram_streaming_copy_bytes_per_s, r->llc_copy_bytes_per_s, r->fma_f32_flops, r->fma_f64_flops, "from " + cached->path});
                 return *p;
             }
         } catch (const std::exception &) {
             // A malformed record is reported by the pick that reads it; measure here.
         }
         const auto dram = measure_bandwidth(dram_array_bytes(llc), 2);
+        // The LLC's arrays: 1/8 of it.
         const auto cached = measure_bandwidth(static_cast<std::size_t>(std::max<std::int64_t>(llc / 8, 256 << 10)), 5);
         const auto fma = measure_fma_peak(active_cpu_isa() == CpuIsa::avx512, 2);
         p = std::make_unique<MachineProfile>(MachineProfile{cpu_identity(), active_cpu_isa(), num_threads(),
@@ -109,6 +106,17 @@ const MachineProfile &machine_profile() {
                                                             cached.copy(), fma.f32_flops, fma.f64_flops, "measured"});
     }
     return *p;
+}
+
+double dram_streaming_copy_bytes_per_s() {
+    const MachineProfile &m = machine_profile();
+    if (m.dram_streaming_copy_bytes_per_s > 0) return m.dram_streaming_copy_bytes_per_s;
+    static std::mutex mutex;
+    static std::map<int, double> by_threads;
+    std::lock_guard lock(mutex);
+    double &rate = by_threads[m.threads];
+    if (!(rate > 0)) rate = measure_bandwidth(dram_array_bytes(m.llc_bytes), 2).streaming_copy();
+    return rate;
 }
 
 }  // namespace stencilforge

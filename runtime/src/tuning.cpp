@@ -422,7 +422,7 @@ TuningRecord tune(const TuneOptions &o) {
     record.created = utc_now();
     record.dram_copy_bytes_per_s = m.dram_copy_bytes_per_s;
     record.llc_copy_bytes_per_s = m.llc_copy_bytes_per_s;
-    record.dram_streaming_copy_bytes_per_s = m.dram_streaming_copy_bytes_per_s;
+    record.dram_streaming_copy_bytes_per_s = dram_streaming_copy_bytes_per_s();
     record.fma_f32_flops = m.fma_f32_flops;
     record.fma_f64_flops = m.fma_f64_flops;
     std::vector<std::string> checked, wrong;

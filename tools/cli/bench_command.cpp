@@ -33,7 +33,7 @@ std::pair<double, std::string> roof(const VariantInfo &v, const std::vector<std:
     const double bytes = 2.0 * static_cast<double>(size_of(v.dtype));
     const bool in_llc = 2.0 * static_cast<double>(cells) * static_cast<double>(size_of(v.dtype)) <= double(m.llc_bytes);
     const bool streaming = !in_llc && v.nontemporal_stores;
-    const double copy = in_llc ? m.llc_copy_bytes_per_s : streaming ? m.dram_streaming_copy_bytes_per_s : m.dram_copy_bytes_per_s;
+    const double copy = in_llc ? m.llc_copy_bytes_per_s : streaming ? dram_streaming_copy_bytes_per_s() : m.dram_copy_bytes_per_s;
     const double memory = copy / bytes * v.depth;
     const double fma = v.dtype == DType::f32 ? m.fma_f32_flops : m.fma_f64_flops;
     const double compute = fma / (2.0 * v.num_coefficients());

@@ -19,6 +19,8 @@ struct MachineProfile {
     double dram_copy_bytes_per_s; // copy (read one array, write one) on arrays far beyond the LLC
     // The same copy with streaming stores (Bandwidth::streaming_copy): the
     // DRAM roof of kernels whose catalog rows say "stores": "nontemporal".
+    // 0 where a tuning record from before it was kept lacks it: read it
+    // through dram_streaming_copy_bytes_per_s(), which measures it then.
     double dram_streaming_copy_bytes_per_s;
     double llc_copy_bytes_per_s;  // the same on arrays that fit the LLC
     double fma_f32_flops, fma_f64_flops;
@@ -32,5 +34,10 @@ std::int64_t llc_bytes();
 
 // This machine now: roofs measured on first use for the current thread count.
 const MachineProfile &machine_profile();
+
+// machine_profile()'s streaming copy, measured once per thread count where
+// the profile came from a record without it (about 0.5 s: only the callers
+// that hold kernels to it pay).
+double dram_streaming_copy_bytes_per_s();
 
 }  // namespace stencilforge
