@@ -22,6 +22,11 @@ struct ConvStages {
     Halide::Func input;             // the input as read: boundary applied (filters) or zero-padded (layers)
     std::map<std::string, Halide::Func> stages;  // algorithm-specific: rows, col, U, V, Vx, Yx
     int tile = 1;                   // Winograd's output tile m (2 or 4); 1 otherwise
+    // Direct and im2col layers: where this holds, acc sums every filter row,
+    // the zero padding rows too; elsewhere it sums only the rows over the
+    // image. A schedule whose tiles span several output rows specializes on
+    // it: there the rows' checks would sit inside the tile, one per row.
+    Halide::Expr sums_every_filter_row;
 
     Halide::Func stage(const std::string &name) const;  // throws CompileError when absent
 };

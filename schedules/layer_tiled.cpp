@@ -124,6 +124,12 @@ static void layer_tiled(ConvContext &ctx) {
                              .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf),
                          t7, {cb, half}, rows);
     }
+    // Tall images sum every filter row (ConvStages::sums_every_filter_row):
+    // their tiles of several rows then carry no per-row check.
+    if (t.rows > 1 && s.sums_every_filter_row.defined()) {
+        tile_within_task(aligned_blocks(out.specialize(fits && whole_blocks && blocked && s.sums_every_filter_row)), t,
+                         {cb}, rows);
+    }
     tile_within_task(aligned_blocks(out.specialize(fits && whole_blocks && blocked)), t, {cb}, rows);
     tile_within_task(out.specialize(fits).split(c, cg, cr, group).split(cr, cb, ci, t.channels), t, {cb}, rows);
     out.split(y, yo, yr, rows, TailStrategy::GuardWithIf)

@@ -216,10 +216,12 @@ TEST_P(LayerVariant, MatchesReference) {
     // 1-row tile of images with few, odd rows (7 x 14, two images). The
     // one-row tiles: 1x1 layers of fewer than 8 rows run as one row (5 x 11
     // with a partial channel block, 2 x 5 narrower than AVX-512's tile), and
-    // a 3x3 layer whose output is one row (3 x 20 unpadded).
+    // a 3x3 layer whose output is one row (3 x 20 unpadded). Images under
+    // 16 rows skip the filter's padding rows; 18 rows sum every row (their
+    // own specialization of the tiled path).
     const Shape shapes[] = {{1, 9, 11, 5, 7},   {2, 13, 17, 19, 70}, {1, 8, 8, 16, 64},  {1, 3, 4, 2, 3},
                             {2, 10, 9, 3, 96},  {1, 7, 9, 257, 128}, {2, 7, 14, 40, 64}, {2, 5, 11, 24, 70},
-                            {1, 2, 5, 16, 32},  {1, 3, 20, 16, 32}};
+                            {1, 2, 5, 16, 32},  {1, 3, 20, 16, 32},  {1, 18, 15, 16, 64}};
     int runs = 0, seed = 1;
     double worst = 0;
     for (Shape s : shapes) {
