@@ -47,10 +47,10 @@ Func zero_padded(const LayerOperands &op, const std::vector<Var> &v) {
 // bounds (tiles of one row); in tiles of several rows the check of each row
 // stays inside the reduction, which on the 56-row res2_3x3 with AVX-512
 // measured 0.86-0.88x summing every row. So only images of fewer than 16
-// rows skip the padding, where it is 2 rows of 16 or more. Layers of few
-// input channels (the RGB stem, 3 x 7 taps per filter row) sum every row:
-// there the check cost more (0.80-0.94x with AVX2) than the stem's 6
-// padding rows of 118 save.
+// rows skip the padding, where it is a larger share (res4_3x3: 2 of 42
+// filter rows). Layers of few input channels (the RGB stem, 3 x 7 taps per
+// filter row) sum every row: there the check cost more (0.80-0.94x with
+// AVX2) than the stem's 6 padding rows of 784 save.
 Expr skip_padding_rows(const LayerOperands &op, RDom &r, Var y) {
     const Expr every_row = op.channels_in < 16 || op.height >= 16;
     const Expr in_y = y * op.stride + r.z - op.pad;
