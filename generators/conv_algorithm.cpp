@@ -45,12 +45,13 @@ Func zero_padded(const LayerOperands &op, const std::vector<Var> &v) {
 // the padding rows add zeros (res5_3x3's 7 rows read 21 filter rows, 2 of
 // them padding). Halide trims the ky loop where a tile's rows share its
 // bounds (tiles of one row); in tiles of several rows the check of each row
-// stays inside the reduction, which on the 56-row res2_3x3 with AVX-512
-// measured 0.86-0.88x summing every row. So only images of fewer than 16
-// rows skip the padding, where it is a larger share (res4_3x3: 2 of 42
-// filter rows). Layers of few input channels (the RGB stem, 3 x 7 taps per
-// filter row) sum every row: there the check cost more (0.80-0.94x with
-// AVX2) than the stem's 6 padding rows of 784 save.
+// stays inside the reduction: checked on every image, res2_3x3 (56 rows)
+// measured 0.86-0.88x with AVX-512. So only images of fewer than 16 rows
+// skip the padding, where it is a larger share (res4_3x3: 2 of 42 filter
+// rows). Layers of fewer than 16 input channels sum every row too: their
+// kx-inner order (the schedule's, for the RGB stem) runs a few taps per
+// check, and with the checks the stem measured 0.80-0.94x with AVX2 (the
+// stem is also tall, 224 rows; the channel clause covers short images).
 Expr skip_padding_rows(const LayerOperands &op, RDom &r, Var y) {
     const Expr every_row = op.channels_in < 16 || op.height >= 16;
     const Expr in_y = y * op.stride + r.z - op.pad;
