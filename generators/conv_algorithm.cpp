@@ -41,7 +41,7 @@ Func zero_padded(const LayerOperands &op, const std::vector<Var> &v) {
 }
 
 // Restricts a layer's reduction r (ci, kx, ky) for output row y to the
-// filter rows over the image, except where the returned condition holds:
+// filter rows over the image, except where s.sums_every_filter_row holds:
 // the padding rows add zeros (res5_3x3's 7 rows read 21 filter rows, 2 of
 // them padding). Halide trims the ky loop where a tile's rows share its
 // bounds (tiles of one row); in tiles of several rows the check of each row
@@ -52,11 +52,25 @@ Func zero_padded(const LayerOperands &op, const std::vector<Var> &v) {
 // kx-inner order (the schedule's, for the RGB stem) runs a few taps per
 // check, and with the checks the stem measured 0.80-0.94x with AVX2 (the
 // stem is also tall, 224 rows; the channel clause covers short images).
-Expr skip_padding_rows(const LayerOperands &op, RDom &r, Var y) {
+//
+// The columns: each pixel of a tile has its own kx range, so a check per
+// pixel would sit inside the tile; only where the schedule's tile spans the
+// whole image (op.narrow_width) do the checks fold to constants. There, on
+// res5_3x3 (7 x 7), the padding columns are another 2 of every 21 taps.
+void skip_padding(const LayerOperands &op, RDom &r, Var x, Var y, ConvStages &s) {
     const Expr every_row = op.channels_in < 16 || op.height >= 16;
     const Expr in_y = y * op.stride + r.z - op.pad;
-    r.where(every_row || (in_y >= 0 && in_y < op.height));
-    return every_row;
+    Expr taps = every_row || (in_y >= 0 && in_y < op.height);
+    s.sums_every_filter_row = every_row;
+    if (op.narrow_width > 0 && op.stride == 1) {
+        // An inequality, so that a specialization on it bounds the width
+        // and folds both the check and every narrow-only specialization.
+        s.sums_every_filter_column = op.width > op.narrow_width;
+        s.narrow_3x3 = op.width == op.narrow_width && op.k == 3 && op.pad == 1;
+        const Expr in_x = x * op.stride + r.y - op.pad;
+        taps = taps && (s.sums_every_filter_column || (in_x >= 0 && in_x < op.width));
+    }
+    r.where(taps);
 }
 
 std::vector<Var> layer_vars() { return {Var("c"), Var("x"), Var("y"), Var("n")}; }
@@ -157,7 +171,7 @@ ConvStages conv_direct(const LayerOperands &op) {
     Var c = s.vars[0], x = s.vars[1], y = s.vars[2], n = s.vars[3];
     s.input = zero_padded(op, s.vars);
     s.r = RDom(0, op.channels_in, 0, op.k, 0, op.k, "r");  // ci, kx, ky
-    s.sums_every_filter_row = skip_padding_rows(op, s.r, y);
+    skip_padding(op, s.r, x, y, s);
     s.acc = Func("acc");
     s.acc(c, x, y, n) = op.bias(c);
     s.acc(c, x, y, n) += op.weights(c, s.r.x, s.r.y, s.r.z) *
@@ -181,7 +195,7 @@ ConvStages conv_im2col_gemm(const LayerOperands &op) {
     s.stages["col"] = col;
     // The matrix product: out[pixel][co] = sum_k col[pixel][k] * W[k][co].
     s.r = RDom(0, op.channels_in, 0, op.k, 0, op.k, "r");
-    s.sums_every_filter_row = skip_padding_rows(op, s.r, y);
+    skip_padding(op, s.r, x, y, s);
     s.acc = Func("acc");
     s.acc(c, x, y, n) = op.bias(c);
     s.acc(c, x, y, n) += op.weights(c, s.r.x, s.r.y, s.r.z) * col(s.r.x, s.r.y, s.r.z, x, y, n);

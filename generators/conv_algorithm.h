@@ -27,6 +27,15 @@ struct ConvStages {
     // image. A schedule whose tiles span several output rows specializes on
     // it: there the rows' checks would sit inside the tile, one per row.
     Halide::Expr sums_every_filter_row;
+    // The columns likewise: where sums_every_filter_column holds, acc sums
+    // every filter column; elsewhere (images at most
+    // LayerOperands::narrow_width wide) only the columns over the image,
+    // each pixel its own, so a schedule specializes on it: outside, a check
+    // per pixel would sit inside the tile. narrow_3x3: images of exactly
+    // that width, a 3 x 3 filter and padding 1, where a tile of the whole
+    // width knows each pixel's columns at compile time once its kx loop is
+    // unrolled. Both undefined where every layer sums every column.
+    Halide::Expr sums_every_filter_column, narrow_3x3;
 
     Halide::Func stage(const std::string &name) const;  // throws CompileError when absent
 };
@@ -49,6 +58,11 @@ struct LayerOperands {
     int stride = 1;
     Halide::Expr pad;                        // zero padding on every side
     Halide::Expr relu;                       // bool: clamp negatives to 0 in the same kernel
+    // Stride-1 layers of at most this many input columns skip the filter
+    // columns over the zero padding; 0: every layer sums every column. The
+    // generator sets the width of the schedule's one-row tile where that
+    // tile spans such an image whole (schedules::narrow_image_width).
+    int narrow_width = 0;
 };
 
 ConvStages conv_direct(const LayerOperands &op);

@@ -149,6 +149,7 @@ public:
         op.pad = *pad;
         op.relu = *relu;
         const std::string a = algorithm;
+        if (a == "conv_direct" || a == "conv_im2col_gemm") op.narrow_width = schedules::narrow_image_width(schedule, get_target());
         ConvStages stages = a == "conv_direct"          ? conv_direct(op)
                             : a == "conv_im2col_gemm"   ? conv_im2col_gemm(op)
                             : a == "conv_winograd_f2x2" ? conv_winograd(op, 2)

@@ -34,6 +34,13 @@ struct ConvContext {
 
 using ConvSchedule = std::function<void(ConvContext &)>;
 
+// LayerOperands::narrow_width for the direct and im2col layers under
+// `schedule` on `target`: the width of layer_tiled's one-row tile where
+// that tile spans a narrow image whole (AVX-512's 7 pixels, res5's width),
+// else 0. AVX2's row tile is 4 pixels, two tiles over 7 columns, whose
+// per-pixel column checks would stay inside the reduction.
+int narrow_image_width(const std::string &schedule, const Halide::Target &target);
+
 // Keyed "<algorithm>.<schedule>" ("any.<schedule>" for every algorithm).
 std::map<std::string, ConvSchedule> &conv_registry();
 

@@ -94,6 +94,11 @@ static void layer_tiled(ConvContext &ctx) {
     const RegisterTile t_row{t.lanes, t.channels, t.pixels == 7 ? 7 : 4, 1};
     const Expr short_rows = ctx.out_extent(2) < 16 && ctx.out_extent(2) % t.rows != 0 &&
                             ctx.out_extent(1) % 7 == 0 && ctx.out_extent(0) >= t.channels;
+    // Images of every width but the narrow one sum every filter column
+    // (ConvStages::sums_every_filter_column): each path below is a
+    // specialization of `base`, where the column checks fold away.
+    const bool narrow_layers = s.sums_every_filter_column.defined();
+    Stage base = narrow_layers ? out.specialize(s.sums_every_filter_column) : Stage(out);
     // Images of one row: the runtime runs the small 1x1 layers as one
     // (runtime/src/conv.cpp, runs_as_one_row). A 1-row tile of as many
     // pixels as the registers hold; with AVX-512's 14, widths a multiple of
@@ -106,19 +111,19 @@ static void layer_tiled(ConvContext &ctx) {
     Expr one_row_tiled = Internal::const_false();
     for (const auto &[width_fits, tile] : lines) {
         one_row_tiled = one_row_tiled || (one_row && width_fits);
-        tile_within_task(aligned_blocks(out.specialize(one_row && width_fits && whole_blocks && blocked)), tile, {cb},
+        tile_within_task(aligned_blocks(base.specialize(one_row && width_fits && whole_blocks && blocked)), tile, {cb},
                          1);
-        tile_within_task(out.specialize(one_row && width_fits).split(c, cg, cr, group).split(cr, cb, ci, t.channels),
+        tile_within_task(base.specialize(one_row && width_fits).split(c, cg, cr, group).split(cr, cb, ci, t.channels),
                          tile, {cb}, 1);
     }
     if (t.rows > 1) {
-        tile_within_task(aligned_blocks(out.specialize(short_rows && whole_blocks && blocked)), t_row, {cb},
+        tile_within_task(aligned_blocks(base.specialize(short_rows && whole_blocks && blocked)), t_row, {cb},
                          ctx.out_extent(2));
     }
     if (t.pixels != t7.pixels && t.channels == 2 * t7.channels) {
         Var half("half"), block("block");
         const Expr seven_wide = ctx.out_extent(1) == 7;
-        tile_within_task(out.specialize(fits && seven_wide && whole_blocks && blocked)
+        tile_within_task(base.specialize(fits && seven_wide && whole_blocks && blocked)
                              .split(c, cr, block, t.channels, TailStrategy::RoundUp)
                              .split(block, half, ci, t7.channels)
                              .split(cr, cg, cb, group_blocks, TailStrategy::GuardWithIf),
@@ -127,18 +132,36 @@ static void layer_tiled(ConvContext &ctx) {
     // Tall images sum every filter row (ConvStages::sums_every_filter_row):
     // their tiles of several rows then carry no per-row check.
     if (t.rows > 1 && s.sums_every_filter_row.defined()) {
-        tile_within_task(aligned_blocks(out.specialize(fits && whole_blocks && blocked && s.sums_every_filter_row)), t,
+        tile_within_task(aligned_blocks(base.specialize(fits && whole_blocks && blocked && s.sums_every_filter_row)), t,
                          {cb}, rows);
     }
-    tile_within_task(aligned_blocks(out.specialize(fits && whole_blocks && blocked)), t, {cb}, rows);
-    tile_within_task(out.specialize(fits).split(c, cg, cr, group).split(cr, cb, ci, t.channels), t, {cb}, rows);
-    out.split(y, yo, yr, rows, TailStrategy::GuardWithIf)
-        .split(c, cb, ci, t.lanes, TailStrategy::GuardWithIf)
-        .split(x, xo, xi, 1)
-        .reorder(ci, xi, xo, yr, cb, yo, n)
-        .fuse(yo, n, task)
-        .parallel(task)
-        .vectorize(ci);
+    tile_within_task(aligned_blocks(base.specialize(fits && whole_blocks && blocked)), t, {cb}, rows);
+    tile_within_task(base.specialize(fits).split(c, cg, cr, group).split(cr, cb, ci, t.channels), t, {cb}, rows);
+    const auto predicated = [&](Stage stage) {
+        stage.split(y, yo, yr, rows, TailStrategy::GuardWithIf)
+            .split(c, cb, ci, t.lanes, TailStrategy::GuardWithIf)
+            .split(x, xo, xi, 1)
+            .reorder(ci, xi, xo, yr, cb, yo, n)
+            .fuse(yo, n, task)
+            .parallel(task)
+            .vectorize(ci);
+    };
+    predicated(base);
+    // The narrow 3x3 images (ConvStages::narrow_3x3: res5_3x3's 7 x 7 with
+    // AVX-512) in the 1-row tile, which spans their width: with kx unrolled
+    // (below), each pixel's filter columns are constants, and the padding
+    // columns' taps are left out (2 of every 21 on res5_3x3). Other narrow
+    // images (another filter or padding, or no row tile of their width)
+    // take the predicated path, checks and all.
+    Expr narrow = Internal::const_false();
+    if (narrow_layers && t_row.pixels == narrow_image_width("tiled", ctx.target)) {
+        narrow = s.narrow_3x3 && ctx.out_extent(1) == t_row.pixels && ctx.out_extent(0) >= t.channels;
+        const Expr task_rows = min(ctx.out_extent(2), 16);
+        tile_within_task(aligned_blocks(out.specialize(narrow && whole_blocks && blocked)), t_row, {cb}, task_rows);
+        tile_within_task(out.specialize(narrow).split(c, cg, cr, group).split(cr, cb, ci, t.channels), t_row, {cb},
+                         task_rows);
+    }
+    if (narrow_layers) predicated(out);
 
     // The tile accumulates with the reduction outside its channel vectors
     // and pixels, ci innermost; with fewer than 16 input channels (the RGB
@@ -147,12 +170,15 @@ static void layer_tiled(ConvContext &ctx) {
     for (int d = 0; d < s.r.dimensions(); ++d) order.push_back(s.r[d]);
     order.push_back(n);
     // The register-tiled paths: every one above but the predicated one.
-    const Expr tiled = fits || one_row_tiled;
+    const Expr tiled = fits || one_row_tiled || narrow;
     acc.compute_at(out, xo);
     acc.specialize(tiled).vectorize(c, t.lanes).unroll(c).unroll(x).unroll(y);
     acc.vectorize(c, t.lanes, TailStrategy::GuardWithIf);
     const Expr c_in = s.r[0].extent();
     const auto accumulate = [&](Stage update) {
+        if (!Internal::is_const_zero(narrow)) {
+            update.specialize(narrow).reorder(order).vectorize(c, t.lanes).unroll(c).unroll(x).unroll(y).unroll(s.r[1]);
+        }
         if (s.r.dimensions() == 3) {
             update.specialize(tiled && c_in < 16).reorder(c, x, y, s.r[1], s.r[0], s.r[2], n).vectorize(c, t.lanes)
                 .unroll(c).unroll(x).unroll(y);

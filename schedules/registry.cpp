@@ -57,6 +57,11 @@ RegisterTile one_row_tile(const ConvContext &ctx) {
     return {t.lanes, t.channels, pixels_that_fit(t.lanes, t.channels / t.lanes, 1), 1};
 }
 
+int narrow_image_width(const std::string &schedule, const Halide::Target &target) {
+    // layer_tiled's 1-row tile is 7 pixels where its 2-row tile is (AVX-512).
+    return schedule == "tiled" && target.natural_vector_size(Halide::Float(32)) >= 16 ? 7 : 0;
+}
+
 RegisterTile winograd_tile(const ConvContext &ctx) {
     const int lanes = ctx.vector_lanes();
     if (ctx.tile_vectors > 0 && ctx.tile_pixels > 0) return {lanes, ctx.tile_vectors * lanes, ctx.tile_pixels, 1};

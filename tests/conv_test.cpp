@@ -218,10 +218,14 @@ TEST_P(LayerVariant, MatchesReference) {
     // with a partial channel block, 2 x 5 narrower than AVX-512's tile), and
     // a 3x3 layer whose output is one row (3 x 20 unpadded). Images under
     // 16 rows skip the filter's padding rows; 18 rows sum every row (their
-    // own specialization of the tiled path).
+    // own specialization of the tiled path). 7-wide 3x3 images with padding
+    // also skip the padding columns on AVX-512 (ConvStages::narrow_3x3): in
+    // whole channel blocks over 7 rows of two images, in a partial block over
+    // 6 rows, and as a 1-row output.
     const Shape shapes[] = {{1, 9, 11, 5, 7},   {2, 13, 17, 19, 70}, {1, 8, 8, 16, 64},  {1, 3, 4, 2, 3},
                             {2, 10, 9, 3, 96},  {1, 7, 9, 257, 128}, {2, 7, 14, 40, 64}, {2, 5, 11, 24, 70},
-                            {1, 2, 5, 16, 32},  {1, 3, 20, 16, 32},  {1, 18, 15, 16, 64}};
+                            {1, 2, 5, 16, 32},  {1, 3, 20, 16, 32},  {1, 18, 15, 16, 64}, {2, 7, 7, 32, 64},
+                            {1, 6, 7, 16, 40},  {1, 1, 7, 24, 32}};
     int runs = 0, seed = 1;
     double worst = 0;
     for (Shape s : shapes) {
